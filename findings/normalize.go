@@ -1,0 +1,141 @@
+package findings
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Normalize puts f in canonical form: an empty or invalid severity becomes
+// [SeverityUnknown] (and clears SeveritySource); CWEs are normalized to
+// "CWE-n", deduplicated and sorted by number; vulnerability IDs, references
+// and fixed versions are deduplicated keeping their first occurrence; an
+// empty kind becomes [KindOther]. Decoders call it through [Emitter].
+func (f *Finding) Normalize() {
+	if !f.Severity.Valid() {
+		f.Severity = SeverityUnknown
+	}
+	if f.Severity == SeverityUnknown {
+		f.SeveritySource = ""
+	}
+	if f.Kind == "" {
+		f.Kind = KindOther
+	}
+	f.CWEs = normalizeCWEs(f.CWEs)
+	f.VulnerabilityIDs = dedupe(f.VulnerabilityIDs, "")
+	f.References = dedupe(f.References, "")
+	if f.Package != nil {
+		f.Package.FixedVersions = dedupe(f.Package.FixedVersions, "")
+		f.Package.Paths = dedupe(f.Package.Paths, "")
+		f.Package.Licenses = dedupe(f.Package.Licenses, "")
+	}
+	if len(f.Fingerprints) == 0 {
+		f.Fingerprints = nil
+	}
+	if len(f.Properties) == 0 {
+		f.Properties = nil
+	}
+}
+
+// ComputeID returns the content-derived ID of f: the first 16 bytes, in
+// hex, of the SHA-256 of f's JSON encoding with ID cleared. Because
+// [Source.Record] is part of the content, two records of one document never
+// share an ID, while decoding the same bytes again gives the same IDs.
+func (f *Finding) ComputeID() string {
+	c := *f
+	c.ID = ""
+	b, err := json.Marshal(&c)
+	if err != nil {
+		// Properties hold only values decoded from JSON or XML, which
+		// always marshal; fall back to the identifying fields regardless.
+		b = []byte(c.Source.File + "\x00" + c.Source.Format + "\x00" + strconv.Itoa(c.Source.Record) + "\x00" + c.RuleID + "\x00" + c.Title)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// HashSnippet returns the hex SHA-256 of a code snippet with each line's
+// leading and trailing white space removed and blank lines dropped, so that
+// re-indenting or re-wrapping blank lines does not change it. It returns ""
+// for a snippet that is empty after trimming.
+func HashSnippet(snippet string) string {
+	var b strings.Builder
+	for line := range strings.Lines(snippet) {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		b.WriteString(t)
+		b.WriteByte('\n')
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// HashSecret returns the hex SHA-256 of a secret exactly as matched, or ""
+// for an empty secret. Decoders store it in [Finding.SecretHash] and never
+// the secret itself.
+func HashSecret(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// dedupe returns ss without empty strings, duplicates and skip, keeping
+// first occurrences in order; nil when nothing remains.
+func dedupe(ss []string, skip string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := ss[:0:0]
+	seen := make(map[string]struct{}, len(ss))
+	for _, s := range ss {
+		s = strings.TrimSpace(s)
+		if s == "" || s == skip {
+			continue
+		}
+		if _, ok := seen[s]; ok {
+			continue
+		}
+		seen[s] = struct{}{}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func normalizeCWEs(in []string) []string {
+	if len(in) == 0 {
+		return nil
+	}
+	nums := make([]int, 0, len(in))
+	for _, s := range in {
+		c, ok := NormalizeCWE(s)
+		if !ok {
+			continue
+		}
+		n, _ := strconv.Atoi(c[len("CWE-"):])
+		if !slices.Contains(nums, n) {
+			nums = append(nums, n)
+		}
+	}
+	if len(nums) == 0 {
+		return nil
+	}
+	slices.Sort(nums)
+	out := make([]string, len(nums))
+	for i, n := range nums {
+		out[i] = "CWE-" + strconv.Itoa(n)
+	}
+	return out
+}

@@ -1,0 +1,3 @@
+module github.com/aspmkit/aspm
+
+go 1.26.8
