@@ -1,6 +1,6 @@
 module github.com/aspmkit/aspm
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/CycloneDX/cyclonedx-go v0.12.0 // indirect
