@@ -34,9 +34,10 @@ type DecodeError struct {
 	// Format is the decoder's name ("sarif", "trivy"...); empty when no
 	// decoder was chosen.
 	Format string
-	// Offset is the byte offset in the input where the problem was found,
-	// counting from the first byte of the input (a UTF-8 byte order mark
-	// included); -1 when unknown.
+	// Offset is the byte offset in the input of the byte where the problem
+	// was found (the offending character of a syntax error, the input's
+	// length for a truncated input), counting from the first byte of the
+	// input, a UTF-8 byte order mark included; -1 when unknown.
 	Offset int64
 	// Path locates the problem inside the document, like
 	// "runs[0].results[12]"; may be empty.

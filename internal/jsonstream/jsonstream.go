@@ -98,6 +98,9 @@ func (g *Reader) scan(b []byte) (int, error) {
 			if g.escape {
 				g.escape = false
 				g.strLen++
+				if g.strLen > g.maxString {
+					return i, &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
+				}
 				i++
 				continue
 			}
@@ -116,6 +119,10 @@ func (g *Reader) scan(b []byte) (int, error) {
 			i += j
 			if b[i] == '\\' {
 				g.escape = true
+				g.strLen++
+				if g.strLen > g.maxString {
+					return i, &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
+				}
 			} else {
 				g.inString = false
 			}
@@ -180,7 +187,8 @@ func Error(err error, g *Reader, dec *json.Decoder, file, format, path string) e
 		}
 	case errors.As(err, &syn):
 		cause = fmt.Errorf("%w: %s", findings.ErrSyntax, syn.Error())
-		offset = syn.Offset + bomLen
+		// encoding/json counts the offending byte as read; point at it.
+		offset = max(syn.Offset-1, 0) + bomLen
 	case errors.As(err, &typ):
 		cause = fmt.Errorf("%w: %s", findings.ErrInvalid, typ.Error())
 		offset = typ.Offset + bomLen

@@ -1,0 +1,43 @@
+package findings_test
+
+import (
+	"fmt"
+
+	"github.com/aspmkit/aspm/findings"
+)
+
+// A decoder hands findings to a Handler through an Emitter, which numbers
+// and normalizes them; Collect gathers what a decode produced.
+func ExampleCollect() {
+	decode := func(h findings.Handler) error {
+		em := findings.NewEmitter(h, findings.DecodeOptions{Name: "scan.json"}, "example")
+		sev, _ := findings.ParseSeverity("moderate")
+		return em.Finding(findings.Finding{
+			Kind:     findings.KindSCA,
+			Tool:     findings.Tool{Name: "example-scanner"},
+			Title:    "Prototype pollution in lodash",
+			Severity: sev,
+			CWEs:     []string{"external/cwe/cwe-1321"},
+		})
+	}
+	fs, _, err := findings.Collect(decode)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range fs {
+		fmt.Println(f.Source.File, f.Source.Format, f.Severity, f.CWEs)
+	}
+	// Output:
+	// scan.json example medium [CWE-1321]
+}
+
+func ExampleNormalizeCWE() {
+	for _, s := range []string{"external/cwe/cwe-079", "CWE:89", "352"} {
+		c, _ := findings.NormalizeCWE(s)
+		fmt.Println(c)
+	}
+	// Output:
+	// CWE-79
+	// CWE-89
+	// CWE-352
+}
