@@ -1,0 +1,19 @@
+// Package detect recognizes the format of a scanner output by its content
+// and decodes it with the right decoder of the findings/... subpackages.
+//
+// Real files arrive without extensions, so [Detect] looks only at the
+// first bytes: the top-level JSON keys and values, the root XML element and
+// its namespace, or the first line of text. [Decode] detects and decodes in
+// one call, and [Formats] lists every format with its decoder, so that a
+// caller can also pick one by name.
+//
+// This package imports every decoder; a program that needs only one format
+// can import that decoder alone. There is no registration at init time and
+// no global state: the table of formats is fixed at compile time.
+//
+// Besides the formats that hold findings or VEX statements, detection
+// recognizes documents that hold none — SPDX SBOMs, OSV advisory records,
+// and empty inputs (0 bytes, "null", "[]", "{}") that tools write when they
+// found nothing — so that a directory of mixed inputs decodes without
+// errors. Those are checked for well-formedness and yield nothing.
+package detect
