@@ -62,7 +62,8 @@ type leak struct {
 // leak, as a finding of kind secret, to h in document order. It returns nil
 // when the whole report was read; a report of null or [] has no findings.
 // Bad input gives a [*findings.DecodeError]; an error returned by h is
-// returned unchanged.
+// returned unchanged. Decode keeps no state between calls; concurrent
+// calls on different readers are safe.
 func Decode(r io.Reader, opts findings.DecodeOptions, h findings.Handler) error {
 	g := jsonstream.NewReader(r, opts.Limits)
 	dec := json.NewDecoder(g)

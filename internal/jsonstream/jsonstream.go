@@ -17,32 +17,77 @@ import (
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// Reader passes JSON bytes through while checking [findings.Limits]. It
-// does not validate JSON (encoding/json does); it tracks just enough
-// state—string, escape, depth—to bound nesting and string length. A limit
-// violation is returned from Read as a [*findings.LimitError] and recorded
-// in LimitOffset. Not safe for concurrent use.
+// Reader passes JSON bytes through while validating them and checking
+// [findings.Limits]. It runs a complete JSON lexer and grammar (RFC 8259,
+// with any number of top-level values, as a JSON stream has), so that it —
+// not encoding/json, whose syntax-error offsets depend on how the value was
+// read — finds the first invalid byte and knows its exact offset. A
+// violation is returned from Read as a [*SyntaxError] or a
+// [*findings.LimitError], after the valid bytes before it, and its offset is
+// recorded in ErrOffset. Not safe for concurrent use.
 type Reader struct {
 	r         io.Reader
 	maxDepth  int
 	maxString int
 
-	started  bool
-	bomLen   int64
-	offset   int64 // bytes returned to the caller, after the BOM
-	depth    int
-	inString bool
-	escape   bool
-	strLen   int
-	err      error
-	limitAt  int64
+	started bool
+	bomLen  int64
+	offset  int64 // bytes returned to the caller, after the BOM
+	err     error
+	errAt   int64
+
+	state  lexState
+	stack  []byte // '{' or '[' per open container
+	strLen int
+	isKey  bool
+	lit    string // the rest of a literal being read (true, false, null)
+	hex    int    // \u hex digits still expected
 }
+
+// SyntaxError is a JSON syntax error found by [Reader], at an exact
+// offset. It matches [findings.ErrSyntax] with errors.Is.
+type SyntaxError struct {
+	// Offset is the input offset (BOM included) of the offending byte, or
+	// of the end of the input.
+	Offset int64
+	// Msg describes the problem.
+	Msg string
+}
+
+func (e *SyntaxError) Error() string { return "syntax error: " + e.Msg }
+
+// Is makes errors.Is(err, findings.ErrSyntax) true.
+func (e *SyntaxError) Is(target error) bool { return target == findings.ErrSyntax }
+
+type lexState uint8
+
+const (
+	stTop        lexState = iota // before a top-level value, or between them
+	stValue                      // a value is required (after ':' or ',' in an array)
+	stValueOrEnd                 // after '[': a value or ']'
+	stKeyOrEnd                   // after '{': a key or '}'
+	stKey                        // after ',' in an object: a key
+	stColon                      // after a key: ':'
+	stAfter                      // after a value inside a container: ',' or the closer
+	stString                     // inside a string
+	stEscape                     // after a backslash in a string
+	stHex                        // inside \uXXXX
+	stLiteral                    // inside true, false or null
+	stMinus                      // after '-'
+	stZero                       // after a leading '0'
+	stInt                        // in the integer digits
+	stDot                        // after '.'
+	stFrac                       // in the fraction digits
+	stE                          // after 'e' or 'E'
+	stESign                      // after the exponent's sign
+	stExp                        // in the exponent digits
+)
 
 // NewReader returns a Reader over r enforcing l (zero fields take their
 // defaults).
 func NewReader(r io.Reader, l findings.Limits) *Reader {
 	l = l.WithDefaults()
-	return &Reader{r: r, maxDepth: l.MaxDepth, maxString: l.MaxStringBytes, limitAt: -1}
+	return &Reader{r: r, maxDepth: l.MaxDepth, maxString: l.MaxStringBytes, errAt: -1}
 }
 
 // BOMLen is 3 when the input started with a UTF-8 byte order mark (which
@@ -50,9 +95,12 @@ func NewReader(r io.Reader, l findings.Limits) *Reader {
 // the bytes after it.
 func (g *Reader) BOMLen() int64 { return g.bomLen }
 
-// LimitOffset is the input offset (BOM included) at which a limit was
-// exceeded, or -1.
-func (g *Reader) LimitOffset() int64 { return g.limitAt }
+// ErrOffset is the input offset (BOM included) of the byte at which the
+// Reader found a syntax error or exceeded a limit, or -1.
+func (g *Reader) ErrOffset() int64 { return g.errAt }
+
+// LimitOffset is ErrOffset, kept for callers that check limits only.
+func (g *Reader) LimitOffset() int64 { return g.errAt }
 
 // Offset is the number of input bytes consumed so far, BOM included.
 func (g *Reader) Offset() int64 { return g.offset + g.bomLen }
@@ -79,8 +127,11 @@ func (g *Reader) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	if n > 0 {
 		if at, lerr := g.scan(p[:n]); lerr != nil {
+			g.errAt = g.Offset() + int64(at)
+			if se, ok := lerr.(*SyntaxError); ok {
+				se.Offset = g.errAt
+			}
 			g.err = lerr
-			g.limitAt = g.Offset() + int64(at)
 			g.offset += int64(at)
 			return at, lerr
 		}
@@ -89,68 +140,240 @@ func (g *Reader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// scan updates the lexical state over b and returns the index of the byte
-// that broke a limit, with the error.
+func (g *Reader) syntax(b []byte, i int, what string) (int, error) {
+	return i, &SyntaxError{Msg: fmt.Sprintf("invalid character %s %s", quoteByte(b[i]), what)}
+}
+
+func quoteByte(c byte) string {
+	if c >= 0x20 && c < 0x7f {
+		return "'" + string(c) + "'"
+	}
+	return fmt.Sprintf("0x%02x", c)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// endValue moves to the state after a complete value.
+func (g *Reader) endValue() {
+	if len(g.stack) == 0 {
+		g.state = stTop
+	} else {
+		g.state = stAfter
+	}
+}
+
+// scan advances the lexer over b and returns the index of the byte that
+// broke the grammar or a limit, with the error.
 func (g *Reader) scan(b []byte) (int, error) {
-	i := 0
-	for i < len(b) {
-		if g.inString {
-			if g.escape {
-				g.escape = false
-				g.strLen++
-				if g.strLen > g.maxString {
-					return i, &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
-				}
-				i++
-				continue
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch g.state {
+		case stString:
+			// Fast path: skip to the next quote, backslash or control byte.
+			j := i
+			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 {
+				j++
 			}
-			j := bytes.IndexAny(b[i:], "\"\\")
-			if j < 0 {
-				g.strLen += len(b) - i
-				if g.strLen > g.maxString {
-					return len(b) - (g.strLen - g.maxString), &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
-				}
+			g.strLen += j - i
+			if g.strLen > g.maxString {
+				return j - (g.strLen - g.maxString), &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
+			}
+			if j == len(b) {
 				return len(b), nil
 			}
-			g.strLen += j
-			if g.strLen > g.maxString {
-				return i + j - (g.strLen - g.maxString), &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
-			}
-			i += j
-			if b[i] == '\\' {
-				g.escape = true
-				g.strLen++
-				if g.strLen > g.maxString {
-					return i, &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
+			i = j
+			switch c = b[i]; {
+			case c == '"':
+				if g.isKey {
+					g.state = stColon
+				} else {
+					g.endValue()
 				}
-			} else {
-				g.inString = false
+			case c == '\\':
+				g.strLen++
+				g.state = stEscape
+			default:
+				return g.syntax(b, i, "in string literal")
 			}
-			i++
+			if g.strLen > g.maxString {
+				return i, &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxString)}
+			}
+			continue
+		case stEscape:
+			g.strLen++
+			switch c {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				g.state = stString
+			case 'u':
+				g.state, g.hex = stHex, 4
+			default:
+				return g.syntax(b, i, "in string escape code")
+			}
+		case stHex:
+			g.strLen++
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return g.syntax(b, i, "in \\u hexadecimal character escape")
+			}
+			if g.hex--; g.hex == 0 {
+				g.state = stString
+			}
+		case stLiteral:
+			if c != g.lit[0] {
+				return g.syntax(b, i, "in literal")
+			}
+			if g.lit = g.lit[1:]; g.lit == "" {
+				g.endValue()
+			}
+			continue
+		case stMinus:
+			switch {
+			case c == '0':
+				g.state = stZero
+			case c >= '1' && c <= '9':
+				g.state = stInt
+			default:
+				return g.syntax(b, i, "in numeric literal")
+			}
+			continue
+		case stZero, stInt:
+			switch {
+			case c >= '0' && c <= '9' && g.state == stInt:
+				continue
+			case c == '.':
+				g.state = stDot
+				continue
+			case c == 'e' || c == 'E':
+				g.state = stE
+				continue
+			case c >= '0' && c <= '9':
+				return g.syntax(b, i, "after top-level value")
+			}
+			g.endValue()
+			i-- // the byte ends the number: read it again in the new state
+			continue
+		case stDot:
+			if c < '0' || c > '9' {
+				return g.syntax(b, i, "after decimal point in numeric literal")
+			}
+			g.state = stFrac
+			continue
+		case stFrac:
+			switch {
+			case c >= '0' && c <= '9':
+				continue
+			case c == 'e' || c == 'E':
+				g.state = stE
+				continue
+			}
+			g.endValue()
+			i--
+			continue
+		case stE:
+			switch {
+			case c == '+' || c == '-':
+				g.state = stESign
+			case c >= '0' && c <= '9':
+				g.state = stExp
+			default:
+				return g.syntax(b, i, "in exponent of numeric literal")
+			}
+			continue
+		case stESign:
+			if c < '0' || c > '9' {
+				return g.syntax(b, i, "in exponent of numeric literal")
+			}
+			g.state = stExp
+			continue
+		case stExp:
+			if c >= '0' && c <= '9' {
+				continue
+			}
+			g.endValue()
+			i--
 			continue
 		}
-		j := bytes.IndexAny(b[i:], "\"{}[]")
-		if j < 0 {
-			return len(b), nil
+		if g.state == stEscape || g.state == stHex || g.state == stString {
+			continue
 		}
-		i += j
-		switch b[i] {
-		case '"':
-			g.inString = true
-			g.strLen = 0
-		case '{', '[':
-			g.depth++
-			if g.depth > g.maxDepth {
-				return i, &findings.LimitError{Limit: "MaxDepth", Max: int64(g.maxDepth)}
+		if isSpace(c) {
+			continue
+		}
+		switch g.state {
+		case stTop, stValue, stValueOrEnd:
+			if c == ']' && g.state == stValueOrEnd {
+				g.stack = g.stack[:len(g.stack)-1]
+				g.endValue()
+				continue
 			}
-		default:
-			if g.depth > 0 {
-				g.depth--
+			if at, err := g.beginValue(b, i); err != nil {
+				return at, err
+			}
+		case stKeyOrEnd, stKey:
+			switch {
+			case c == '"':
+				g.state, g.isKey, g.strLen = stString, true, 0
+			case c == '}' && g.state == stKeyOrEnd:
+				g.stack = g.stack[:len(g.stack)-1]
+				g.endValue()
+			default:
+				return g.syntax(b, i, "looking for beginning of object key string")
+			}
+		case stColon:
+			if c != ':' {
+				return g.syntax(b, i, "after object key")
+			}
+			g.state = stValue
+		case stAfter:
+			top := g.stack[len(g.stack)-1]
+			switch {
+			case c == ',' && top == '{':
+				g.state = stKey
+			case c == ',':
+				g.state = stValue
+			case c == '}' && top == '{', c == ']' && top == '[':
+				g.stack = g.stack[:len(g.stack)-1]
+				g.endValue()
+			case top == '{':
+				return g.syntax(b, i, "after object key:value pair")
+			default:
+				return g.syntax(b, i, "after array element")
 			}
 		}
-		i++
 	}
 	return len(b), nil
+}
+
+// beginValue starts the value whose first byte is b[i].
+func (g *Reader) beginValue(b []byte, i int) (int, error) {
+	switch c := b[i]; {
+	case c == '{' || c == '[':
+		if len(g.stack) >= g.maxDepth {
+			return i, &findings.LimitError{Limit: "MaxDepth", Max: int64(g.maxDepth)}
+		}
+		g.stack = append(g.stack, c)
+		if c == '{' {
+			g.state = stKeyOrEnd
+		} else {
+			g.state = stValueOrEnd
+		}
+	case c == '"':
+		g.state, g.isKey, g.strLen = stString, false, 0
+	case c == 't':
+		g.state, g.lit = stLiteral, "rue"
+	case c == 'f':
+		g.state, g.lit = stLiteral, "alse"
+	case c == 'n':
+		g.state, g.lit = stLiteral, "ull"
+	case c == '-':
+		g.state = stMinus
+	case c == '0':
+		g.state = stZero
+	case c >= '1' && c <= '9':
+		g.state = stInt
+	default:
+		return g.syntax(b, i, "looking for beginning of value")
+	}
+	return 0, nil
 }
 
 // Error converts err, returned while decoding JSON read through g with dec
@@ -175,6 +398,7 @@ func Error(err error, g *Reader, dec *json.Decoder, file, format, path string) e
 	}
 	var (
 		cause  error
+		own    *SyntaxError
 		syn    *json.SyntaxError
 		typ    *json.UnmarshalTypeError
 		limErr *findings.LimitError
@@ -182,9 +406,12 @@ func Error(err error, g *Reader, dec *json.Decoder, file, format, path string) e
 	switch {
 	case errors.As(err, &limErr):
 		cause = err
-		if g != nil && g.LimitOffset() >= 0 {
-			offset = g.LimitOffset()
+		if g != nil && g.ErrOffset() >= 0 {
+			offset = g.ErrOffset()
 		}
+	case errors.As(err, &own):
+		cause = fmt.Errorf("%w: %s", findings.ErrSyntax, own.Msg)
+		offset = own.Offset
 	case errors.As(err, &syn):
 		cause = fmt.Errorf("%w: %s", findings.ErrSyntax, syn.Error())
 		// encoding/json counts the offending byte as read; point at it.

@@ -125,9 +125,9 @@ func TestReaderPassesBytesThroughUnchanged(t *testing.T) {
 	got, err := io.ReadAll(NewReader(bytes.NewReader(in), findings.Limits{}))
 	require.NoError(t, err)
 	assert.Equal(t, in, got)
-	got, err = io.ReadAll(NewReader(bytes.NewReader([]byte("ab")), findings.Limits{}))
+	got, err = io.ReadAll(NewReader(bytes.NewReader([]byte("12")), findings.Limits{}))
 	require.NoError(t, err)
-	assert.Equal(t, []byte("ab"), got, "inputs shorter than a BOM survive")
+	assert.Equal(t, []byte("12"), got, "inputs shorter than a BOM survive")
 }
 
 func FuzzReader(f *testing.F) {
@@ -145,11 +145,73 @@ func FuzzReader(f *testing.F) {
 			return
 		}
 		var le *findings.LimitError
-		if !errors.As(err, &le) {
+		var se *SyntaxError
+		switch {
+		case errors.As(err, &se):
+			if json.Valid(bytes.TrimPrefix(in, []byte{0xEF, 0xBB, 0xBF})) {
+				t.Fatalf("valid JSON rejected: %q: %v", in, err)
+			}
+		case !errors.As(err, &le):
 			t.Fatalf("unexpected error type %T: %v", err, err)
 		}
-		if g.LimitOffset() < 0 || g.LimitOffset() > int64(len(in)) {
-			t.Fatalf("limit offset %d outside input of %d bytes", g.LimitOffset(), len(in))
+		if g.ErrOffset() < 0 || g.ErrOffset() > int64(len(in)) {
+			t.Fatalf("error offset %d outside input of %d bytes", g.ErrOffset(), len(in))
 		}
 	})
+}
+
+// FuzzReaderAgreesWithEncodingJSON checks the lexer against encoding/json:
+// what json.Valid accepts, the Reader passes; what the Reader rejects as a
+// syntax error, json.Valid rejects, and the error's offset lies on the
+// first byte after the longest valid prefix.
+func FuzzReaderAgreesWithEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2.5e-3,true,false,null,"\u00e9"]}`, `[1,]`, `{"a" 1}`, `-`, `01`, `1.e5`, `"\x"`, "\"\x01\"", `{}{}`, `[[]]]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if bytes.HasPrefix(in, []byte{0xEF, 0xBB, 0xBF}) {
+			return
+		}
+		g := NewReader(bytes.NewReader(in), findings.Limits{})
+		_, err := io.ReadAll(g)
+		var se *SyntaxError
+		if json.Valid(in) && err != nil {
+			t.Fatalf("valid JSON %q rejected: %v", in, err)
+		}
+		if errors.As(err, &se) {
+			if json.Valid(in) {
+				t.Fatalf("valid JSON %q rejected", in)
+			}
+			// A prefix ending before the offending byte is never itself
+			// rejected: the error is at the first bad byte.
+			g2 := NewReader(bytes.NewReader(in[:se.Offset]), findings.Limits{})
+			if _, err2 := io.ReadAll(g2); err2 != nil {
+				t.Fatalf("%q: error at %d, but the prefix before it fails too: %v", in, se.Offset, err2)
+			}
+		}
+	})
+}
+
+func TestSyntaxErrorOffsets(t *testing.T) {
+	tests := []struct {
+		in string
+		at int
+	}{
+		{`{"a": 1,}`, 8},
+		{`[1,]`, 3},
+		{`{"a" 1}`, 5},
+		{`[01]`, 2},
+		{`{"a":tru}`, 8},
+		{"\"a\x01\"", 2},
+		{`[1.]`, 3},
+		{`{"a":"\q"}`, 7},
+		{"{\"runs\": [\n  {\"a\": 1},\n  ]}", 25},
+	}
+	for _, tt := range tests {
+		err := decodeAll([]byte(tt.in), findings.Limits{})
+		var de *findings.DecodeError
+		require.ErrorAs(t, err, &de, tt.in)
+		assert.ErrorIs(t, err, findings.ErrSyntax, tt.in)
+		assert.Equal(t, int64(tt.at), de.Offset, "%q: offset of %q", tt.in, tt.in[min(tt.at, len(tt.in)-1)])
+	}
 }
