@@ -8,23 +8,24 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/xmlstream"
 )
 
 const rootElement = "analysis"
 
 func decodeXML(r io.Reader, opts findings.DecodeOptions, em *findings.Emitter) error {
-	s := newXMLStream(r, opts, Format)
-	root, err := s.root()
+	s := xmlstream.New(r, opts, Format)
+	root, err := s.Root()
 	if err != nil {
 		return err
 	}
 	ns := strings.ToLower(root.Name.Space)
 	if root.Name.Local != rootElement || (ns != "" && !strings.Contains(ns, "dependency-check") && !strings.Contains(ns, "dependencycheck")) {
-		return s.errorf(s.before, "", findings.ErrUnsupportedFormat, "root element <%s> in namespace %q is not a Dependency-Check <analysis>", root.Name.Local, root.Name.Space)
+		return s.Errorf(s.TokenOffset(), "", findings.ErrUnsupportedFormat, "root element <%s> in namespace %q is not a Dependency-Check <analysis>", root.Name.Local, root.Name.Space)
 	}
 	var rep report
 	for {
-		tok, err := s.token(rootElement)
+		tok, err := s.Token(rootElement)
 		if err != nil {
 			return err
 		}
@@ -33,62 +34,62 @@ func decodeXML(r io.Reader, opts findings.DecodeOptions, em *findings.Emitter) e
 			path := rootElement + "." + t.Name.Local
 			switch t.Name.Local {
 			case "scanInfo":
-				n, err := s.element(t, path, nil)
+				n, err := s.Element(t, path, nil)
 				if err != nil {
 					return err
 				}
-				rep.engineVersion = n.get("engineVersion")
+				rep.engineVersion = n.Get("engineVersion")
 			case "projectInfo":
-				n, err := s.element(t, path, nil)
+				n, err := s.Element(t, path, nil)
 				if err != nil {
 					return err
 				}
-				rep.project = n.get("name")
+				rep.project = n.Get("name")
 			case "dependencies":
 				if err := decodeDependenciesXML(s, em, rep, path); err != nil {
 					return err
 				}
 			default:
-				if err := s.skip(path); err != nil {
+				if err := s.Skip(path); err != nil {
 					return err
 				}
 			}
 		case xml.EndElement:
-			return s.end()
+			return s.End()
 		}
 	}
 }
 
 // decodeDependenciesXML reads the rest of <dependencies>, one <dependency>
 // at a time.
-func decodeDependenciesXML(s *xmlStream, em *findings.Emitter, rep report, path string) error {
+func decodeDependenciesXML(s *xmlstream.Stream, em *findings.Emitter, rep report, path string) error {
 	i := 0
 	for {
-		tok, err := s.token(path)
+		tok, err := s.Token(path)
 		if err != nil {
 			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local != "dependency" {
-				if err := s.skip(path + "." + t.Name.Local); err != nil {
+				if err := s.Skip(path + "." + t.Name.Local); err != nil {
 					return err
 				}
 				continue
 			}
 			dpath := fmt.Sprintf("%s.dependency[%d]", path, i)
 			i++
-			start := s.before
+			start := s.TokenOffset()
 			// Evidence is not used; it is measured and dropped like any
 			// text, but its elements are small.
-			n, err := s.element(t, dpath, nil)
+			n, err := s.Element(t, dpath, nil)
 			if err != nil {
 				return err
 			}
 			if err := emitDependency(em, rep, dependencyFromXML(n)); err != nil {
 				var iv *invalid
 				if errors.As(err, &iv) {
-					return s.errorf(start, dpath+"."+iv.field, findings.ErrInvalid, "%s", iv.msg)
+					return s.Errorf(start, dpath+"."+iv.field, findings.ErrInvalid, "%s", iv.msg)
 				}
 				return err
 			}
@@ -98,34 +99,34 @@ func decodeDependenciesXML(s *xmlStream, em *findings.Emitter, rep report, path 
 	}
 }
 
-func dependencyFromXML(n *node) *dependency {
+func dependencyFromXML(n *xmlstream.Node) *dependency {
 	d := &dependency{
-		fileName: n.get("fileName"),
-		filePath: n.get("filePath"),
-		sha1:     n.get("sha1"),
-		sha256:   n.get("sha256"),
-		virtual:  isTrue(n.attrValue("isVirtual")),
-		license:  n.get("license"),
+		fileName: n.Get("fileName"),
+		filePath: n.Get("filePath"),
+		sha1:     n.Get("sha1"),
+		sha256:   n.Get("sha256"),
+		virtual:  isTrue(n.Attr("isVirtual")),
+		license:  n.Get("license"),
 	}
-	for _, r := range n.child("projectReferences").all("projectReference") {
-		if t := strings.TrimSpace(r.text); t != "" {
+	for _, r := range n.Child("projectReferences").All("projectReference") {
+		if t := strings.TrimSpace(r.Text); t != "" {
 			d.projectRefs = append(d.projectRefs, t)
 		}
 	}
-	for _, r := range n.child("relatedDependencies").all("relatedDependency") {
-		rel := related{fileName: r.get("fileName"), filePath: r.get("filePath")}
-		identifiersFromXML(r.child("identifiers"), &rel.purls, nil, nil)
+	for _, r := range n.Child("relatedDependencies").All("relatedDependency") {
+		rel := related{fileName: r.Get("fileName"), filePath: r.Get("filePath")}
+		identifiersFromXML(r.Child("identifiers"), &rel.purls, nil, nil)
 		d.related = append(d.related, rel)
 	}
-	identifiersFromXML(n.child("identifiers"), &d.packages, &d.maven, &d.cpes)
+	identifiersFromXML(n.Child("identifiers"), &d.packages, &d.maven, &d.cpes)
 	seen := map[string]int{}
-	for _, v := range n.child("vulnerabilities").elems() {
-		if v.name != "vulnerability" && v.name != "suppressedVulnerability" {
+	for _, v := range n.Child("vulnerabilities").Elems() {
+		if v.Name != "vulnerability" && v.Name != "suppressedVulnerability" {
 			continue
 		}
-		vu := vulnFromXML(v, v.name == "suppressedVulnerability")
-		vu.path = fmt.Sprintf("vulnerabilities.%s[%d]", v.name, seen[v.name])
-		seen[v.name]++
+		vu := vulnFromXML(v, v.Name == "suppressedVulnerability")
+		vu.path = fmt.Sprintf("vulnerabilities.%s[%d]", v.Name, seen[v.Name])
+		seen[v.Name]++
 		d.vulns = append(d.vulns, vu)
 	}
 	return d
@@ -134,23 +135,23 @@ func dependencyFromXML(n *node) *dependency {
 // identifiersFromXML collects package ids (schema 2+), and maven and cpe
 // identifiers (schema 1.x) from an <identifiers> element, descending into
 // nested <identifiers>.
-func identifiersFromXML(n *node, purls, maven, cpes *[]string) {
+func identifiersFromXML(n *xmlstream.Node, purls, maven, cpes *[]string) {
 	if n == nil {
 		return
 	}
-	for _, c := range n.children {
-		switch c.name {
+	for _, c := range n.Elems() {
+		switch c.Name {
 		case "package":
-			if id := c.get("id"); id != "" {
+			if id := c.Get("id"); id != "" {
 				*purls = append(*purls, id)
 			}
 		case "vulnerabilityIds":
-			if id := c.get("id"); id != "" && cpes != nil {
+			if id := c.Get("id"); id != "" && cpes != nil {
 				*cpes = append(*cpes, id)
 			}
 		case "identifier":
-			name := c.get("name")
-			switch strings.ToLower(c.attrValue("type")) {
+			name := c.Get("name")
+			switch strings.ToLower(c.Attr("type")) {
 			case "maven":
 				if maven != nil && name != "" {
 					*maven = append(*maven, name)
@@ -166,73 +167,73 @@ func identifiersFromXML(n *node, purls, maven, cpes *[]string) {
 	}
 }
 
-func vulnFromXML(n *node, suppressed bool) vuln {
+func vulnFromXML(n *xmlstream.Node, suppressed bool) vuln {
 	v := vuln{
 		suppressed:  suppressed,
-		source:      n.attrValue("source"),
-		name:        n.get("name"),
-		severity:    n.get("severity"),
-		description: n.get("description"),
-		notes:       n.get("notes"),
+		source:      n.Attr("source"),
+		name:        n.Get("name"),
+		severity:    n.Get("severity"),
+		description: n.Get("description"),
+		notes:       n.Get("notes"),
 	}
-	if sev := n.child("severity"); sev != nil {
-		v.unscored = isTrue(sev.attrValue("unscored"))
+	if sev := n.Child("severity"); sev != nil {
+		v.unscored = isTrue(sev.Attr("unscored"))
 	}
-	if c := n.child("cvssV2"); c != nil {
+	if c := n.Child("cvssV2"); c != nil {
 		v.v2 = &cvss2{
-			score: c.get("score"), av: c.get("accessVector"), ac: c.get("accessComplexity"),
-			au: first(c.get("authenticationr"), c.get("authentication")),
-			c:  first(c.get("confidentialImpact"), c.get("confidentialityImpact")),
-			i:  c.get("integrityImpact"), a: c.get("availabilityImpact"),
-			severity: c.get("severity"), version: c.get("version"),
+			score: c.Get("score"), av: c.Get("accessVector"), ac: c.Get("accessComplexity"),
+			au: first(c.Get("authenticationr"), c.Get("authentication")),
+			c:  first(c.Get("confidentialImpact"), c.Get("confidentialityImpact")),
+			i:  c.Get("integrityImpact"), a: c.Get("availabilityImpact"),
+			severity: c.Get("severity"), version: c.Get("version"),
 		}
-	} else if n.has("cvssScore") {
+	} else if n.Has("cvssScore") {
 		// Schema 1.x: CVSS v2 metrics on the vulnerability itself.
 		v.v2 = &cvss2{
-			score: n.get("cvssScore"), av: n.get("cvssAccessVector"), ac: n.get("cvssAccessComplexity"),
-			au: first(n.get("cvssAuthenticationr"), n.get("cvssAuthentication")),
-			c:  first(n.get("cvssConfidentialImpact"), n.get("cvssConfidentialityImpact")),
-			i:  n.get("cvssIntegrityImpact"), a: n.get("cvssAvailabilityImpact"),
+			score: n.Get("cvssScore"), av: n.Get("cvssAccessVector"), ac: n.Get("cvssAccessComplexity"),
+			au: first(n.Get("cvssAuthenticationr"), n.Get("cvssAuthentication")),
+			c:  first(n.Get("cvssConfidentialImpact"), n.Get("cvssConfidentialityImpact")),
+			i:  n.Get("cvssIntegrityImpact"), a: n.Get("cvssAvailabilityImpact"),
 		}
 	}
-	if c := n.child("cvssV3"); c != nil {
+	if c := n.Child("cvssV3"); c != nil {
 		v.v3 = &cvss3{
-			score: c.get("baseScore"), av: c.get("attackVector"), ac: c.get("attackComplexity"),
-			pr: c.get("privilegesRequired"), ui: c.get("userInteraction"), s: c.get("scope"),
-			c: c.get("confidentialityImpact"), i: c.get("integrityImpact"), a: c.get("availabilityImpact"),
-			severity: c.get("baseSeverity"), version: c.get("version"),
+			score: c.Get("baseScore"), av: c.Get("attackVector"), ac: c.Get("attackComplexity"),
+			pr: c.Get("privilegesRequired"), ui: c.Get("userInteraction"), s: c.Get("scope"),
+			c: c.Get("confidentialityImpact"), i: c.Get("integrityImpact"), a: c.Get("availabilityImpact"),
+			severity: c.Get("baseSeverity"), version: c.Get("version"),
 		}
 	}
-	if c := n.child("cvssV4"); c != nil {
-		v.v4 = &cvss4{score: c.get("baseScore"), vector: c.get("vectorString"), severity: c.get("baseSeverity"),
-			version: c.get("version"), source: c.get("source")}
+	if c := n.Child("cvssV4"); c != nil {
+		v.v4 = &cvss4{score: c.Get("baseScore"), vector: c.Get("vectorString"), severity: c.Get("baseSeverity"),
+			version: c.Get("version"), source: c.Get("source")}
 	}
-	if c := n.get("cwe"); c != "" {
+	if c := n.Get("cwe"); c != "" {
 		v.cwes = append(v.cwes, c)
 	}
-	for _, c := range n.child("cwes").all("cwe") {
-		if t := strings.TrimSpace(c.text); t != "" {
+	for _, c := range n.Child("cwes").All("cwe") {
+		if t := strings.TrimSpace(c.Text); t != "" {
 			v.cwes = append(v.cwes, t)
 		}
 	}
-	for _, r := range n.child("references").all("reference") {
-		if u := r.get("url"); u != "" {
+	for _, r := range n.Child("references").All("reference") {
+		if u := r.Get("url"); u != "" {
 			v.refs = append(v.refs, u)
 		}
 	}
-	for _, sw := range n.child("vulnerableSoftware").all("software") {
+	for _, sw := range n.Child("vulnerableSoftware").All("software") {
 		v.softwareCount++
-		if v.matched == nil && (isTrue(sw.attrValue("vulnerabilityIdMatched")) || isTrue(sw.attrValue("matched"))) {
+		if v.matched == nil && (isTrue(sw.Attr("vulnerabilityIdMatched")) || isTrue(sw.Attr("matched"))) {
 			v.matched = &software{
-				id:        strings.TrimSpace(sw.text),
-				startIncl: sw.attrValue("versionStartIncluding"), startExcl: sw.attrValue("versionStartExcluding"),
-				endIncl: sw.attrValue("versionEndIncluding"), endExcl: sw.attrValue("versionEndExcluding"),
+				id:        strings.TrimSpace(sw.Text),
+				startIncl: sw.Attr("versionStartIncluding"), startExcl: sw.Attr("versionStartExcluding"),
+				endIncl: sw.Attr("versionEndIncluding"), endExcl: sw.Attr("versionEndExcluding"),
 			}
 		}
 	}
-	if k := n.child("knownExploitedVulnerability"); k != nil {
+	if k := n.Child("knownExploitedVulnerability"); k != nil {
 		v.knownExploited = true
-		v.kevDateAdded = k.get("dateAdded")
+		v.kevDateAdded = k.Get("dateAdded")
 	}
 	return v
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/xmlstream"
 )
 
 // rootElement is the root element of ZAP's traditional XML report.
@@ -17,25 +18,25 @@ const rootElement = "OWASPZAPReport"
 var bodies = map[string]bool{"requestheader": true, "requestbody": true, "responseheader": true, "responsebody": true}
 
 func decodeXML(r io.Reader, opts findings.DecodeOptions, em *findings.Emitter) error {
-	s := newXMLStream(r, opts, Format)
-	root, err := s.root()
+	s := xmlstream.New(r, opts, Format)
+	root, err := s.Root()
 	if err != nil {
 		return err
 	}
 	if root.Name.Local != rootElement {
-		return s.errorf(s.before, "", findings.ErrUnsupportedFormat, "root element <%s> is not <%s>", root.Name.Local, rootElement)
+		return s.Errorf(s.TokenOffset(), "", findings.ErrUnsupportedFormat, "root element <%s> is not <%s>", root.Name.Local, rootElement)
 	}
 	hdr := header{version: attr(root.Attr, "version")}
 	sites := 0
 	for {
-		tok, err := s.token(rootElement)
+		tok, err := s.Token(rootElement)
 		if err != nil {
 			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local != "site" {
-				if err := s.skip(rootElement + "." + t.Name.Local); err != nil {
+				if err := s.Skip(rootElement + "." + t.Name.Local); err != nil {
 					return err
 				}
 				continue
@@ -46,23 +47,23 @@ func decodeXML(r io.Reader, opts findings.DecodeOptions, em *findings.Emitter) e
 			}
 			sites++
 		case xml.EndElement:
-			return s.end()
+			return s.End()
 		}
 	}
 }
 
 // decodeSiteXML reads the rest of a <site> element.
-func decodeSiteXML(s *xmlStream, em *findings.Emitter, hdr header, st site, path string) error {
+func decodeSiteXML(s *xmlstream.Stream, em *findings.Emitter, hdr header, st site, path string) error {
 	alerts := 0
 	for {
-		tok, err := s.token(path)
+		tok, err := s.Token(path)
 		if err != nil {
 			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local != "alerts" {
-				if err := s.skip(path + "." + t.Name.Local); err != nil {
+				if err := s.Skip(path + "." + t.Name.Local); err != nil {
 					return err
 				}
 				continue
@@ -78,31 +79,31 @@ func decodeSiteXML(s *xmlStream, em *findings.Emitter, hdr header, st site, path
 
 // decodeAlertsXML reads the rest of an <alerts> element, one <alertitem>
 // at a time.
-func decodeAlertsXML(s *xmlStream, em *findings.Emitter, hdr header, st site, path string, n *int) error {
+func decodeAlertsXML(s *xmlstream.Stream, em *findings.Emitter, hdr header, st site, path string, n *int) error {
 	for {
-		tok, err := s.token(path)
+		tok, err := s.Token(path)
 		if err != nil {
 			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local != "alertitem" {
-				if err := s.skip(path + "." + t.Name.Local); err != nil {
+				if err := s.Skip(path + "." + t.Name.Local); err != nil {
 					return err
 				}
 				continue
 			}
 			itemPath := fmt.Sprintf("%s.alertitem[%d]", path, *n)
 			*n++
-			start := s.before
-			node, err := s.element(t, itemPath, bodies)
+			start := s.TokenOffset()
+			node, err := s.Element(t, itemPath, bodies)
 			if err != nil {
 				return err
 			}
 			if err := emitAlert(em, hdr, st, alertFromXML(node)); err != nil {
 				var iv *invalid
 				if errors.As(err, &iv) {
-					return s.errorf(start, itemPath+"."+iv.field, findings.ErrInvalid, "%s", iv.msg)
+					return s.Errorf(start, itemPath+"."+iv.field, findings.ErrInvalid, "%s", iv.msg)
 				}
 				return err
 			}
@@ -113,33 +114,33 @@ func decodeAlertsXML(s *xmlStream, em *findings.Emitter, hdr header, st site, pa
 }
 
 // alertFromXML reads an <alertitem>.
-func alertFromXML(n *node) *alert {
+func alertFromXML(n *xmlstream.Node) *alert {
 	a := &alert{
-		pluginID:       n.get("pluginid"),
-		alertRef:       n.get("alertRef"),
-		alert:          n.get("alert"),
-		name:           n.get("name"),
-		riskcode:       n.get("riskcode"),
-		confidence:     n.get("confidence"),
-		riskdesc:       n.get("riskdesc"),
-		confidencedesc: n.get("confidencedesc"),
-		desc:           n.get("desc"),
-		solution:       n.get("solution"),
-		otherinfo:      n.get("otherinfo"),
-		ref:            n.get("reference"),
-		cweid:          n.get("cweid"),
-		wascid:         n.get("wascid"),
-		sourceid:       n.get("sourceid"),
-		count:          n.get("count"),
+		pluginID:       n.Get("pluginid"),
+		alertRef:       n.Get("alertRef"),
+		alert:          n.Get("alert"),
+		name:           n.Get("name"),
+		riskcode:       n.Get("riskcode"),
+		confidence:     n.Get("confidence"),
+		riskdesc:       n.Get("riskdesc"),
+		confidencedesc: n.Get("confidencedesc"),
+		desc:           n.Get("desc"),
+		solution:       n.Get("solution"),
+		otherinfo:      n.Get("otherinfo"),
+		ref:            n.Get("reference"),
+		cweid:          n.Get("cweid"),
+		wascid:         n.Get("wascid"),
+		sourceid:       n.Get("sourceid"),
+		count:          n.Get("count"),
 	}
-	for _, t := range n.child("tags").all("tag") {
-		a.tags = append(a.tags, tag{name: t.get("tag"), link: t.get("link")})
+	for _, t := range n.Child("tags").All("tag") {
+		a.tags = append(a.tags, tag{name: t.Get("tag"), link: t.Get("link")})
 	}
-	if ins := n.child("instances"); ins != nil {
-		for _, c := range ins.all("instance") {
+	if ins := n.Child("instances"); ins != nil {
+		for _, c := range ins.All("instance") {
 			a.instances = append(a.instances, instanceFromXML(c))
 		}
-	} else if n.has("uri") {
+	} else if n.Has("uri") {
 		a.hasDirect = true
 		a.direct = instanceFromXML(n)
 		a.direct.hasOtherinfo = false // the alert's own otherinfo applies
@@ -149,21 +150,21 @@ func alertFromXML(n *node) *alert {
 
 // instanceFromXML reads an <instance> (or the instance fields of an old
 // report's <alertitem>).
-func instanceFromXML(n *node) instance {
+func instanceFromXML(n *xmlstream.Node) instance {
 	in := newInstance()
-	in.uri = n.get("uri")
-	in.method = n.get("method")
-	in.param = n.get("param")
-	in.attack = n.get("attack")
-	in.evidence = n.get("evidence")
-	if c := n.child("otherinfo"); c != nil {
+	in.uri = n.Get("uri")
+	in.method = n.Get("method")
+	in.param = n.Get("param")
+	in.attack = n.Get("attack")
+	in.evidence = n.Get("evidence")
+	if c := n.Child("otherinfo"); c != nil {
 		in.hasOtherinfo = true
-		in.otherinfo = c.text
+		in.otherinfo = c.Text
 	}
 	for name, p := range map[string]*int{"requestheader": &in.reqHeaderLen, "requestbody": &in.reqBodyLen,
 		"responseheader": &in.respHeaderLen, "responsebody": &in.respBodyLen} {
-		if c := n.child(name); c != nil {
-			*p = c.size
+		if c := n.Child(name); c != nil {
+			*p = c.Size
 		}
 	}
 	return in

@@ -1,0 +1,73 @@
+// Command aspm is aspm's reference command-line tool: it shows the SDK
+// working end to end on real scanner output, using only the public API.
+//
+// Usage:
+//
+//	aspm <command> [flags] [FILE...]
+//
+// Commands:
+//
+//	findings   decode scanner outputs into normalized findings (JSON lines)
+//	formats    list the input formats aspm reads
+//
+// Every command follows one convention: flags come before file arguments;
+// the exit status is 0 on success, 1 when a gate or check fails, and 2 on
+// bad input or usage. Given several files, a command processes every
+// readable file, names every unreadable one on stderr with the reason, and
+// then exits 2: a failure is never silent.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses shared by every command.
+const (
+	exitOK       = 0 // success
+	exitGate     = 1 // a gate or check failed
+	exitBadInput = 2 // bad input or usage
+)
+
+const usage = `aspm — application security posture management, from the command line.
+
+Usage:
+  aspm <command> [flags] [FILE...]
+
+Commands:
+  findings   decode scanner outputs into normalized findings (JSON lines)
+  formats    list the input formats aspm reads
+
+Conventions (every command):
+  Flags come before file arguments.
+  Exit status: 0 on success, 1 when a gate or check fails, 2 on bad input or usage.
+  With several files, every readable file is processed and every unreadable one
+  is named on stderr with the reason; the exit status is then 2.
+  "-" as a file reads standard input.
+
+Run "aspm <command> -h" for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitBadInput
+	}
+	switch args[0] {
+	case "findings":
+		return runFindings(args[1:], stdin, stdout, stderr)
+	case "formats":
+		return runFormats(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "aspm: unknown command %q\n\n%s", args[0], usage)
+	return exitBadInput
+}
