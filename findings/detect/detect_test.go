@@ -42,7 +42,6 @@ func TestDetect(t *testing.T) {
 		{"spdx rdf", `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:spdx="http://spdx.org/rdf/terms#">`, detect.FormatSPDX},
 		{"osv record", `{"schema_version":"1.6.0","id":"GO-2020-0015","modified":"2023-01-01T00:00:00Z","affected":[]}`, detect.FormatOSV},
 		{"osv records array", `[{"id":"GHSA-x","modified":"2023-01-01T00:00:00Z"}]`, detect.FormatOSV},
-		{"zero bytes", ``, detect.FormatEmpty},
 		{"null", "null\n", detect.FormatEmpty},
 		{"empty array", "[]\n", detect.FormatEmpty},
 		{"empty object", "{}", detect.FormatEmpty},
@@ -54,6 +53,13 @@ func TestDetect(t *testing.T) {
 			assert.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})
+	}
+}
+
+func TestDetectEmptyInputIsAnError(t *testing.T) {
+	for _, in := range []string{"", " \n\t", "\xEF\xBB\xBF"} {
+		_, err := detect.Detect([]byte(in))
+		assert.ErrorIs(t, err, findings.ErrSyntax, "%q", in)
 	}
 }
 

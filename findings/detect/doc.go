@@ -13,7 +13,9 @@
 //
 // Besides the formats that hold findings or VEX statements, detection
 // recognizes documents that hold none — SPDX SBOMs, OSV advisory records,
-// and empty inputs (0 bytes, "null", "[]", "{}") that tools write when they
-// found nothing — so that a directory of mixed inputs decodes without
-// errors. Those are checked for well-formedness and yield nothing.
+// and the "null", "[]" or "{}" that some tools write when they found
+// nothing — so that a directory of mixed inputs decodes without errors.
+// Those are checked for well-formedness and yield nothing. A 0-byte input,
+// by contrast, is an error wrapping [findings.ErrSyntax]: no supported tool
+// writes one for a successful scan.
 package detect

@@ -43,5 +43,5 @@ var formats = []Format{
 	{csaf.Format, "CSAF 2.0 VEX and advisories (VEX statements)", csaf.Decode},
 	{FormatSPDX, "SPDX 2.2/2.3 SBOM (no findings; checked for well-formedness)", decodeNothing(FormatSPDX)},
 	{FormatOSV, "OSV advisory records (no findings; checked for well-formedness)", decodeNothing(FormatOSV)},
-	{FormatEmpty, "an empty input: 0 bytes, null, [] or {} (no findings)", decodeNothing(FormatEmpty)},
+	{FormatEmpty, "a JSON document that is only null, [] or {} (no findings)", decodeNothing(FormatEmpty)},
 }

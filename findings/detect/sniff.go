@@ -12,10 +12,15 @@ import (
 // that a directory of mixed inputs can be read without errors; decoding them
 // checks that they are well-formed and yields nothing.
 const (
-	// FormatEmpty is a 0-byte input, or a JSON document that is only
-	// "null", "[]" or "{}": tools write these for "nothing found" (Trivy's
-	// legacy "null", gitleaks's "[]", OSV-Scanner's and govulncheck's empty
-	// files). It yields no findings.
+	// FormatEmpty is a JSON document that is only "null", "[]" or "{}":
+	// tools write these for "nothing found" (Trivy's legacy "null",
+	// gitleaks's "[]" and v7 "null"). It yields no findings.
+	//
+	// A 0-byte (or blank) input is not FormatEmpty but an error wrapping
+	// [findings.ErrSyntax]: no supported tool writes an empty file for a
+	// successful scan (OSV-Scanner creates its output file before scanning
+	// and leaves it empty when the scan fails), so reading one as "no
+	// findings" would hide a failed scan.
 	FormatEmpty = "empty"
 	// FormatSPDX is an SPDX 2.x document (JSON, YAML, tag-value or RDF). SPDX
 	// 2 has no vulnerability records; the inventory package reads its
@@ -35,7 +40,7 @@ func Detect(head []byte) (string, error) {
 	p := sniff.New(head)
 	switch p.Syntax {
 	case sniff.Empty:
-		return FormatEmpty, nil
+		return "", fmt.Errorf("%w: empty input (a scan that wrote nothing is a failed scan, not a clean one)", findings.ErrSyntax)
 	case sniff.JSON:
 		return detectJSON(p)
 	case sniff.XML:
