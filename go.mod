@@ -3,11 +3,14 @@ module github.com/aspmkit/aspm
 go 1.25.0
 
 require (
-	github.com/CycloneDX/cyclonedx-go v0.12.0 // indirect
-	github.com/google/osv-scanner v1.9.2 // indirect
-	github.com/owenrumney/go-sarif/v3 v3.3.1 // indirect
-	github.com/package-url/packageurl-go v0.1.7 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
+	github.com/CycloneDX/cyclonedx-go v0.12.0
+	github.com/google/osv-scanner v1.9.2
+	github.com/owenrumney/go-sarif/v3 v3.3.1
+	github.com/package-url/packageurl-go v0.1.7
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
 	github.com/xeipuuv/gojsonpointer v0.0.0-20190905194746-02993c407bfb // indirect
 	github.com/xeipuuv/gojsonreference v0.0.0-20180127040603-bd5ef7bd5415 // indirect
 	github.com/xeipuuv/gojsonschema v1.2.0 // indirect
