@@ -128,11 +128,12 @@ func (d *decoder) log() error {
 		return d.fail(err, "", -1)
 	}
 	end := d.pos()
+	after := d.nextAt(d.dec, d.g.BOMLen())
 	if tok, err := d.dec.Token(); err != io.EOF {
 		if err != nil {
 			return d.fail(err, "", -1)
 		}
-		return d.errorf(findings.ErrSyntax, d.nextAt(d.dec, d.g.BOMLen()), "", "%s after the end of the log", describe(tok))
+		return d.errorf(findings.ErrSyntax, after, "", "%s after the end of the log", describe(tok))
 	}
 	switch {
 	case unsupported != nil:
@@ -148,7 +149,7 @@ func (d *decoder) log() error {
 // runs reads the runs array. SARIF allows null ("the tool could not
 // run"), which yields no findings.
 func (d *decoder) runs() error {
-	at := d.pos()
+	at := d.nextAt(d.dec, d.g.BOMLen())
 	tok, err := d.dec.Token()
 	if err != nil {
 		return d.fail(err, "runs", -1)
@@ -175,7 +176,7 @@ func (d *decoder) runs() error {
 // that come before it are deferred to the end of the run (see deferResults).
 func (d *decoder) run(i int) error {
 	path := "runs[" + strconv.Itoa(i) + "]"
-	at := d.pos()
+	at := d.nextAt(d.dec, d.g.BOMLen())
 	tok, err := d.dec.Token()
 	if err != nil {
 		return d.fail(err, path, -1)
@@ -244,7 +245,7 @@ func (d *decoder) run(i int) error {
 // artifacts keeps only the location of each run.artifacts entry; the
 // entries can hold whole file contents, so they are read one at a time.
 func (d *decoder) artifacts(rs *runState, path string) error {
-	at := d.pos()
+	at := d.nextAt(d.dec, d.g.BOMLen())
 	tok, err := d.dec.Token()
 	if err != nil {
 		return d.fail(err, path, -1)
@@ -271,7 +272,7 @@ func (d *decoder) artifacts(rs *runState, path string) error {
 // resultsStart reads the token that opens a results array. It reports
 // false for null ("results": null means no results).
 func (d *decoder) resultsStart(dec *json.Decoder, base int64, path string) (bool, error) {
-	at := dec.InputOffset() + base
+	at := d.nextAt(dec, base)
 	tok, err := dec.Token()
 	if err != nil {
 		return false, d.fail(err, path, -1)
@@ -297,6 +298,7 @@ func (d *decoder) streamResults(rs *runState, path string) error {
 // resultLoop decodes the elements of a results array whose '[' dec has
 // read, and its ']'. base converts dec's offsets to input offsets.
 func (d *decoder) resultLoop(dec *json.Decoder, base int64, rs *runState, path string) error {
+	var buf result // reused: a finding keeps no reference into it
 	for j := 0; dec.More(); j++ {
 		// data is where encoding/json starts the element's data (after
 		// the comma, which usually follows the previous element directly):
@@ -306,7 +308,8 @@ func (d *decoder) resultLoop(dec *json.Decoder, base int64, rs *runState, path s
 			data++
 		}
 		at := d.nextAt(dec, base)
-		res := newResult()
+		buf = result{RuleIndex: -1}
+		res := &buf
 		if err := dec.Decode(&res); err != nil {
 			return d.failAt(err, dec, base, path+"["+strconv.Itoa(j)+"]", data)
 		}
@@ -517,11 +520,12 @@ func (d *decoder) failAt(err error, dec *json.Decoder, base int64, path string, 
 			de.Offset = at + typ.Offset
 		}
 	case errors.As(err, &syn) && dec != nil:
-		// encoding/json's Decoder counts only the bytes its Decode calls
-		// scanned, not those its Token calls read, so the offset of a
-		// syntax error is recomputed: the decoder stopped at the start of
-		// the bad value, which is still buffered; scanning it again finds
-		// the offending byte.
+		// The guard finds syntax errors before encoding/json does, at
+		// exact offsets. Should encoding/json report one, its offset is
+		// not usable (its Decoder counts only the bytes its Decode calls
+		// scanned, not those its Token calls read): the decoder stopped at
+		// the start of the bad value, which is still buffered, and
+		// scanning that again finds the offending byte.
 		de.Offset = base + syntaxOffset(dec)
 	case errors.Is(err, errFingerprint):
 		de.Err = fmt.Errorf("%w: %v", findings.ErrInvalid, err)

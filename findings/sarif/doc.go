@@ -3,11 +3,12 @@
 // [Decode] emits one [findings.Finding] per result, across all runs, in
 // document order. It walks the log with encoding/json's Decoder and decodes
 // results one at a time, so memory stays flat however many results a log
-// holds. Run metadata (tool, rules, taxonomies, originalUriBaseIds,
-// logicalLocations, artifacts) is decoded into the types of
-// github.com/owenrumney/go-sarif/v3; results into lean local structs that
-// keep only what a finding needs (they decode in one pass and tell an
-// absent ruleIndex from 0).
+// holds. The tool (driver, extensions, rules), taxonomies and
+// suppressions are decoded into the types of
+// github.com/owenrumney/go-sarif/v3; results, locations and the run's other
+// tables into lean local structs that keep only what a finding needs (they
+// allocate less, decode property bags in one pass, and tell an absent
+// ruleIndex from 0, which go-sarif's Result cannot).
 //
 // # Results before the tool
 //
@@ -119,8 +120,24 @@
 // are [] or null, yields no findings and no error. A log without a
 // version or runs, a version that is not a string, runs or results that
 // are not arrays, and results or suppressions of the wrong shape are
-// [findings.ErrInvalid]. A version other than "2.1.0" (notably the
-// pre-standard "2.0.0") is [findings.ErrUnsupportedFormat]. Invalid JSON
-// (the trailing commas BinSkim once wrote, truncated files) is
-// [findings.ErrSyntax] with the byte offset of the offending character.
+// [findings.ErrInvalid]; SARIF allows "runs": null (the tool could not
+// run), so it is not an error. A version other than "2.1.0" (notably the
+// pre-standard "2.0.0") is [findings.ErrUnsupportedFormat], reported once
+// the rest of the document has been checked to be well-formed (its runs
+// are skipped): a file that is not JSON is a syntax error whatever its
+// version says. (A version that comes after the runs is only seen after
+// their findings have been emitted.) Invalid JSON (the trailing commas
+// BinSkim once wrote, truncated files) is [findings.ErrSyntax] with the
+// byte offset of the offending character, or of the end of the input for a
+// truncated one; offsets count a byte order mark. A value of the wrong type
+// is located just after that value. Limits are enforced as the bytes stream
+// in, with [findings.LimitError]s located at the offending byte.
+//
+// # Performance
+//
+// Decode reads one result at a time with encoding/json and keeps no more
+// than the run metadata, one result and the decoder's buffer in memory: a
+// 200 MB log streams with a heap of a few MiB, about as fast as go-sarif's
+// sarif.Open, which holds the whole log (see BenchmarkDecode200MB and
+// BenchmarkGoSarifOpen200MB).
 package sarif

@@ -90,8 +90,10 @@ func (rs *runState) finding(res *result) (findings.Finding, string, error) {
 
 	// Identifiers.
 	f.CWEs = slices.Clone(ri.cwes)
-	f.VulnerabilityIDs = appendVulnIDs(nil, f.RuleID)
-	f.VulnerabilityIDs = append(f.VulnerabilityIDs, ri.vulnIDs...)
+	if f.RuleID != ri.id {
+		f.VulnerabilityIDs = appendVulnIDs(nil, f.RuleID)
+	}
+	f.VulnerabilityIDs = append(f.VulnerabilityIDs, ri.vulnIDs...) // the rule's id first
 	if len(props) > 0 {
 		f.CWEs = cwesFromProps(f.CWEs, props)
 		f.VulnerabilityIDs = vulnIDsFromProps(f.VulnerabilityIDs, props)
@@ -117,6 +119,9 @@ func (rs *runState) finding(res *result) (findings.Finding, string, error) {
 
 	// Locations.
 	var snippet string
+	if n := len(res.Locations) - 1 + len(res.RelatedLocations); n > 0 {
+		f.RelatedLocations = make([]findings.Location, 0, n)
+	}
 	for i := range res.Locations {
 		loc, text := rs.location(&res.Locations[i])
 		if i == 0 {

@@ -120,7 +120,7 @@ func (rs *runState) component(ref *componentRef) (int, bool) {
 // driver by default), unless that rule's id contradicts the result's; else
 // by id (result.ruleId, else result.rule.id) in that component, then in the
 // driver and every extension; a hierarchical id ("a/b/c") falls back to its
-// parents ("a/b", "a") as SARIF §3.27.5 allows.
+// parents ("a/b", "a"; at most 8 levels) as SARIF §3.27.5 allows.
 func (rs *runState) lookupRule(res *result) *gosarif.ReportingDescriptor {
 	comp := -1
 	var idx *int
@@ -147,7 +147,9 @@ func (rs *runState) lookupRule(res *result) *gosarif.ReportingDescriptor {
 	if id == "" {
 		return nil
 	}
-	for {
+	// At most a few parent levels, so that a hostile id of many slashes
+	// costs no more than a few lookups.
+	for range 8 {
 		if r := rs.ruleByID(comp, id); r != nil {
 			return r
 		}
@@ -157,6 +159,7 @@ func (rs *runState) lookupRule(res *result) *gosarif.ReportingDescriptor {
 		}
 		id = id[:i]
 	}
+	return nil
 }
 
 func (rs *runState) ruleByID(comp int, id string) *gosarif.ReportingDescriptor {
