@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/jsonstream"
 )
 
 // The pre-1.0 result (golang.org/x/vuln/vulncheck.Result, written by
@@ -86,7 +87,7 @@ func (d *decoder) legacy(key string) error {
 				return err
 			}
 		default:
-			if err := skipValue(d.dec); err != nil {
+			if err := jsonstream.SkipValue(d.dec); err != nil {
 				return d.fail(err, key)
 			}
 		}
@@ -117,7 +118,7 @@ func (d *decoder) legacyVulns() ([]legacyVuln, error) {
 		return nil, nil
 	}
 	if tok != json.Delim('[') {
-		return nil, d.invalid("Vulns", "expected an array, found %s", describe(tok))
+		return nil, d.invalid("Vulns", "expected an array, found %s", jsonstream.Describe(tok))
 	}
 	var out []legacyVuln
 	for i := 0; d.dec.More(); i++ {

@@ -94,7 +94,7 @@ func (d *decoder) fail(err error, path string) error {
 	out := jsonstream.Error(err, d.g, d.dec, d.opts.Name, Format, path)
 	var de *findings.DecodeError
 	if errors.As(out, &de) && !errors.As(err, new(*findings.DecodeError)) {
-		exactOffset(err, de, d.dec, d.g.BOMLen(), d.start)
+		jsonstream.ExactOffset(err, de, d.dec, d.g.BOMLen(), d.start)
 	}
 	d.start = -1
 	return out
@@ -102,7 +102,7 @@ func (d *decoder) fail(err error, path string) error {
 
 // decode decodes the next value into v, remembering where it began.
 func (d *decoder) decode(v any) error {
-	d.start = valueStart(d.dec)
+	d.start = jsonstream.ValueStart(d.dec)
 	err := d.dec.Decode(v)
 	if err == nil {
 		d.start = -1
@@ -130,7 +130,7 @@ func (d *decoder) document() error {
 		return d.fail(err, "")
 	}
 	if tok != json.Delim('{') {
-		return d.invalid("", "expected an OSV-Scanner results object, found %s", describe(tok))
+		return d.invalid("", "expected an OSV-Scanner results object, found %s", jsonstream.Describe(tok))
 	}
 	sawResults := false
 	for d.dec.More() {
@@ -145,7 +145,7 @@ func (d *decoder) document() error {
 			}
 			continue
 		}
-		if err := skipValue(d.dec); err != nil {
+		if err := jsonstream.SkipValue(d.dec); err != nil {
 			return d.fail(err, key)
 		}
 	}
@@ -175,7 +175,7 @@ func (d *decoder) key(path string) (string, error) {
 	}
 	k, ok := tok.(string)
 	if !ok {
-		return "", d.invalid(path, "expected an object key, found %s", describe(tok))
+		return "", d.invalid(path, "expected an object key, found %s", jsonstream.Describe(tok))
 	}
 	return k, nil
 }
@@ -189,7 +189,7 @@ func (d *decoder) results() error {
 		return nil
 	}
 	if tok != json.Delim('[') {
-		return d.invalid("results", "expected an array, found %s", describe(tok))
+		return d.invalid("results", "expected an array, found %s", jsonstream.Describe(tok))
 	}
 	for i := 0; d.dec.More(); i++ {
 		if err := d.result(fmt.Sprintf("results[%d]", i)); err != nil {
@@ -219,7 +219,7 @@ func (d *decoder) result(path string) error {
 		return d.fail(err, path)
 	}
 	if tok != json.Delim('{') {
-		return d.invalid(path, "expected a result object, found %s", describe(tok))
+		return d.invalid(path, "expected a result object, found %s", jsonstream.Describe(tok))
 	}
 	var (
 		src       models.SourceInfo
@@ -253,7 +253,7 @@ func (d *decoder) result(path string) error {
 				continue
 			}
 			if tok != json.Delim('[') {
-				return d.invalid(path+".packages", "expected an array, found %s", describe(tok))
+				return d.invalid(path+".packages", "expected an array, found %s", jsonstream.Describe(tok))
 			}
 			for j := 0; d.dec.More(); j++ {
 				ppath := fmt.Sprintf("%s.packages[%d]", path, j)
@@ -282,7 +282,7 @@ func (d *decoder) result(path string) error {
 				return d.fail(err, path+".packages")
 			}
 		default:
-			if err := skipValue(d.dec); err != nil {
+			if err := jsonstream.SkipValue(d.dec); err != nil {
 				return d.fail(err, path+"."+key)
 			}
 		}
@@ -727,99 +727,4 @@ func stringList(v any) []string {
 		}
 	}
 	return out
-}
-
-// skipValue reads and discards the next JSON value.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if err == io.EOF {
-				return io.ErrUnexpectedEOF
-			}
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
-}
-
-// describe names a JSON token for an error message.
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case nil:
-		return "null"
-	case json.Delim:
-		switch t {
-		case '{':
-			return "an object"
-		case '[':
-			return "an array"
-		}
-		return strconv.Quote(t.String())
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "an unexpected value"
-}
-
-// valueStart returns the offset where encoding/json will start scanning
-// the next value: after the ',' or ':' that Decode consumes first, when it
-// is already buffered.
-func valueStart(dec *json.Decoder) int64 {
-	start := dec.InputOffset()
-	var head [64]byte
-	n, _ := io.ReadFull(dec.Buffered(), head[:])
-	for i := 0; i < n; i++ {
-		switch head[i] {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case ',', ':':
-			return start + int64(i) + 1
-		}
-		break
-	}
-	return start
-}
-
-// exactOffset corrects the offset of an error that encoding/json reported
-// while this decoder mixed Token and Decode calls. A SyntaxError's Offset
-// then counts only the bytes read by Decode (and UnmarshalTypeError's is
-// relative to the value being decoded), so it does not locate the byte in
-// the input. For a syntax error the bytes from the current position on are
-// still buffered: scanning them again from the same point gives the exact
-// offending byte. For a type error the offset is made absolute from the
-// position where the value's Decode began.
-func exactOffset(err error, de *findings.DecodeError, dec *json.Decoder, bomLen, start int64) {
-	if de == nil {
-		return
-	}
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		de.Offset = dec.InputOffset() + bomLen
-		var raw json.RawMessage
-		rescan := json.NewDecoder(dec.Buffered())
-		if e := rescan.Decode(&raw); e != nil {
-			var again *json.SyntaxError
-			if errors.As(e, &again) && again.Offset > 0 {
-				de.Offset += again.Offset - 1
-			}
-		}
-	case errors.As(err, &typ) && start >= 0:
-		de.Offset = start + typ.Offset + bomLen
-	}
 }
