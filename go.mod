@@ -7,13 +7,17 @@ require (
 	github.com/google/osv-scanner v1.9.2
 	github.com/owenrumney/go-sarif/v3 v3.3.1
 	github.com/package-url/packageurl-go v0.1.7
+	github.com/pandatix/go-cvss v0.6.4
+	github.com/spdx/tools-golang v0.5.7
 	github.com/stretchr/testify v1.12.1
 )
 
 require (
-	github.com/pandatix/go-cvss v0.6.4 // indirect
+	github.com/anchore/go-struct-converter v0.1.0 // indirect
 	github.com/xeipuuv/gojsonpointer v0.0.0-20190905194746-02993c407bfb // indirect
 	github.com/xeipuuv/gojsonreference v0.0.0-20180127040603-bd5ef7bd5415 // indirect
 	github.com/xeipuuv/gojsonschema v1.2.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	go.yaml.in/yaml/v2 v2.4.2 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	sigs.k8s.io/yaml v1.6.0 // indirect
 )

@@ -9,6 +9,8 @@
 //
 //	findings   decode scanner outputs into normalized findings (JSON lines)
 //	formats    list the input formats aspm reads
+//	cvss       score CVSS v2, v3.x and v4.0 vectors
+//	score      score findings by exploitability (CVSS, EPSS, KEV, SSVC) and explain why
 //
 // Every command follows one convention: flags come before file arguments;
 // the exit status is 0 on success, 1 when a gate or check fails, and 2 on
@@ -38,6 +40,8 @@ Usage:
 Commands:
   findings   decode scanner outputs into normalized findings (JSON lines)
   formats    list the input formats aspm reads
+  cvss       score CVSS v2, v3.x and v4.0 vectors
+  score      score findings by exploitability (CVSS, EPSS, KEV, SSVC) and explain why
 
 Conventions (every command):
   Flags come before file arguments.
@@ -64,6 +68,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runFindings(args[1:], stdin, stdout, stderr)
 	case "formats":
 		return runFormats(args[1:], stdout, stderr)
+	case "cvss":
+		return runCVSS(args[1:], stdout, stderr)
+	case "score":
+		return runScore(args[1:], stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

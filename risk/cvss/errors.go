@@ -1,0 +1,66 @@
+package cvss
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Sentinel errors. Test for them with [errors.Is].
+var (
+	// ErrInvalid: the text is not a valid CVSS vector of a supported
+	// version. The error chain holds a [*ParseError] with the details.
+	ErrInvalid = errors.New("cvss: invalid vector")
+	// ErrOptions: an [Options] field holds a value this package does not
+	// know.
+	ErrOptions = errors.New("cvss: invalid options")
+)
+
+// MaxVectorBytes is the longest text, after trimming surrounding white
+// space, that [Parse] reads. The longest valid vector (every CVSS v4.0
+// metric given) has under 200 bytes.
+const MaxVectorBytes = 1024
+
+// ParseError reports why a text is not a valid CVSS vector: which vector,
+// which metric (when one is at fault) and the reason. Its Unwrap returns
+// [ErrInvalid], so errors.Is(err, ErrInvalid) holds. A ParseError is a plain
+// value, safe for concurrent use.
+type ParseError struct {
+	// Vector is the text given to Parse, trimmed of surrounding white space;
+	// a text longer than MaxVectorBytes is cut short and ends in "...".
+	Vector string
+	// Metric is the abbreviation of the metric at fault as it appears in
+	// the vector ("AV", "MSI"), "CVSS" for an unsupported version prefix,
+	// or empty when no single metric is at fault.
+	Metric string
+	// Reason says what is wrong, in lower case.
+	Reason string
+}
+
+// Error returns `cvss: invalid vector "TEXT": metric M: REASON`.
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	b.WriteString("cvss: invalid vector ")
+	b.WriteString(strconv.Quote(e.Vector))
+	if e.Metric != "" {
+		b.WriteString(": metric ")
+		b.WriteString(e.Metric)
+	}
+	b.WriteString(": ")
+	if e.Reason == "" {
+		b.WriteString("unknown reason")
+	} else {
+		b.WriteString(e.Reason)
+	}
+	return b.String()
+}
+
+// Unwrap returns [ErrInvalid].
+func (e *ParseError) Unwrap() error { return ErrInvalid }
+
+func parseError(vector, metric, reason string) *ParseError {
+	if len(vector) > MaxVectorBytes {
+		vector = vector[:64] + "..."
+	}
+	return &ParseError{Vector: vector, Metric: metric, Reason: reason}
+}
