@@ -1,0 +1,300 @@
+package correlate
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aspmkit/aspm/findings"
+)
+
+// Identities returns the identity key of every finding of one scan, in
+// order. It ranks findings that share tool, rule and path by position in
+// the file, for the strategies that fall back on that rank.
+func Identities(fs []findings.Finding, opts Options) []string {
+	occ := occurrences(fs, opts)
+	strategies := map[findings.Kind]Strategy{}
+	out := make([]string, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		s, ok := strategies[f.Kind]
+		if !ok {
+			s = opts.strategy(f.Kind)
+			strategies[f.Kind] = s
+		}
+		out[i] = s.Identity(f, occ[i])
+	}
+	return out
+}
+
+// occurrences ranks each finding among those of the same tool, rule and
+// path by start line, start column, then input order.
+func occurrences(fs []findings.Finding, opts Options) []int {
+	groups := map[string][]int32{}
+	for i := range fs {
+		f := &fs[i]
+		k := f.Tool.Name + "\x00" + f.RuleID + "\x00" + NormalizePath(cmp.Or(f.Location.Path, f.Location.Target), opts.FoldCase)
+		groups[k] = append(groups[k], int32(i))
+	}
+	occ := make([]int, len(fs))
+	for _, g := range groups {
+		if len(g) == 1 {
+			continue
+		}
+		slices.SortStableFunc(g, func(a, b int32) int {
+			la, ca := position(&fs[a])
+			lb, cb := position(&fs[b])
+			if c := cmp.Compare(la, lb); c != 0 {
+				return c
+			}
+			return cmp.Compare(ca, cb)
+		})
+		for rank, i := range g {
+			occ[i] = rank
+		}
+	}
+	return occ
+}
+
+func position(f *findings.Finding) (line, col int) {
+	if r := f.Location.Region; r != nil {
+		return r.StartLine, r.StartColumn
+	}
+	return 0, 0
+}
+
+// Member is one finding of a cluster, with its provenance.
+type Member struct {
+	// Index is the finding's position in the slice given to [Dedup].
+	Index int `json:"index"`
+	// ID is the finding's ID; Identity its identity key.
+	ID       string `json:"id"`
+	Identity string `json:"identity"`
+	// Tool names the scanner; Source the document and record.
+	Tool   string          `json:"tool"`
+	Source findings.Source `json:"source"`
+}
+
+// Cluster is one problem, reported by one or more records of one or more
+// tools.
+type Cluster struct {
+	// ID is the identity key of the cluster's oldest member (the first in
+	// input order): it does not change when another tool's findings join,
+	// and when clusters merge, the oldest ID survives.
+	ID string `json:"id"`
+	// Kind, Title, Package and Location are the oldest member's.
+	Kind     findings.Kind     `json:"kind"`
+	Title    string            `json:"title"`
+	Package  *findings.Package `json:"package,omitempty"`
+	Location findings.Location `json:"location"`
+	// Severity is the highest severity among the members.
+	Severity findings.Severity `json:"severity"`
+	// Tools names the tools that reported it, sorted.
+	Tools []string `json:"tools"`
+	// RuleIDs, VulnerabilityIDs and CWEs are the union over members, sorted
+	// (vulnerability IDs keep the oldest member's primary ID first).
+	RuleIDs          []string `json:"rule_ids,omitempty"`
+	VulnerabilityIDs []string `json:"vulnerability_ids,omitempty"`
+	CWEs             []string `json:"cwes,omitempty"`
+	// Identities are the members' distinct identity keys, sorted.
+	Identities []string `json:"identities"`
+	// Members lists every record, in input order.
+	Members []Member `json:"members"`
+}
+
+// unionFind over finding indices; the root is always the smallest index,
+// so a cluster's root is its oldest member.
+type unionFind []int32
+
+func (u unionFind) find(i int32) int32 {
+	for u[i] != i {
+		u[i] = u[u[i]]
+		i = u[i]
+	}
+	return i
+}
+
+func (u unionFind) union(a, b int32) {
+	ra, rb := u.find(a), u.find(b)
+	switch {
+	case ra < rb:
+		u[rb] = ra
+	case rb < ra:
+		u[ra] = rb
+	}
+}
+
+// Dedup groups findings into clusters: records with the same identity key
+// (the same finding reported twice by one tool), and records of any tools
+// that share a correlation key and that the kind's strategy relates. It
+// returns the clusters ordered by their oldest member. Findings of
+// different kinds never share a cluster.
+func Dedup(fs []findings.Finding, opts Options) []Cluster {
+	ids := Identities(fs, opts)
+	return dedup(fs, ids, opts)
+}
+
+func dedup(fs []findings.Finding, ids []string, opts Options) []Cluster {
+	n := len(fs)
+	uf := make(unionFind, n)
+	for i := range uf {
+		uf[i] = int32(i)
+	}
+	first := make(map[string]int32, n)
+	for i, id := range ids {
+		k := string(fs[i].Kind) + "\x00" + id
+		if j, ok := first[k]; ok {
+			uf.union(j, int32(i))
+		} else {
+			first[k] = int32(i)
+		}
+	}
+	clear(first)
+
+	// Correlation keys: group the findings of each key, then relate them.
+	byKey := map[string][]int32{}
+	strategies := map[findings.Kind]Strategy{}
+	for i := range fs {
+		f := &fs[i]
+		s, ok := strategies[f.Kind]
+		if !ok {
+			s = opts.strategy(f.Kind)
+			strategies[f.Kind] = s
+		}
+		for _, k := range s.Correlation(f) {
+			k = string(f.Kind) + "\x00" + k
+			byKey[k] = append(byKey[k], int32(i))
+		}
+	}
+	for _, members := range byKey {
+		if len(members) < 2 {
+			continue
+		}
+		s := strategies[fs[members[0]].Kind]
+		if _, code := s.(CodeStrategy); code {
+			relateByRegion(fs, members, uf)
+			continue
+		}
+		for _, m := range members[1:] {
+			if s.Related(&fs[members[0]], &fs[m]) {
+				uf.union(members[0], m)
+			}
+		}
+	}
+
+	roots := map[int32]int{}
+	var out []Cluster
+	for i := range fs {
+		r := uf.find(int32(i))
+		ci, ok := roots[r]
+		if !ok {
+			ci = len(out)
+			roots[r] = ci
+			f := &fs[r]
+			out = append(out, Cluster{ID: ids[r], Kind: f.Kind, Title: f.Title, Package: f.Package, Location: f.Location})
+		}
+		c := &out[ci]
+		f := &fs[i]
+		c.Members = append(c.Members, Member{Index: i, ID: f.ID, Identity: ids[i], Tool: f.Tool.Name, Source: f.Source})
+	}
+	for ci := range out {
+		finish(&out[ci], fs)
+	}
+	return out
+}
+
+// relateByRegion unions findings of one file and CWE whose regions
+// overlap, with a sweep over start lines instead of comparing every pair.
+// A finding without a region joins them all.
+func relateByRegion(fs []findings.Finding, members []int32, uf unionFind) {
+	var noRegion, withRegion []int32
+	for _, m := range members {
+		if r := fs[m].Location.Region; r == nil || r.StartLine == 0 {
+			noRegion = append(noRegion, m)
+		} else {
+			withRegion = append(withRegion, m)
+		}
+	}
+	for _, m := range noRegion {
+		uf.union(members[0], m)
+	}
+	slices.SortFunc(withRegion, func(a, b int32) int {
+		la, _ := position(&fs[a])
+		lb, _ := position(&fs[b])
+		return cmp.Or(cmp.Compare(la, lb), cmp.Compare(a, b))
+	})
+	// Overlapping intervals chain into one component: keep the furthest
+	// end seen since the component started.
+	anchor, end := int32(-1), 0
+	for _, m := range withRegion {
+		r := fs[m].Location.Region
+		e := max(r.EndLine, r.StartLine)
+		if anchor >= 0 && r.StartLine <= end {
+			uf.union(anchor, m)
+			end = max(end, e)
+			continue
+		}
+		anchor, end = m, e
+	}
+	if len(noRegion) > 0 && len(withRegion) > 0 {
+		uf.union(noRegion[0], withRegion[0])
+	}
+}
+
+// finish computes a cluster's unions from its members.
+func finish(c *Cluster, fs []findings.Finding) {
+	tools := map[string]bool{}
+	rules := map[string]bool{}
+	vulns := map[string]bool{}
+	cwes := map[string]bool{}
+	idents := map[string]bool{}
+	sev := findings.SeverityUnknown
+	primary := ""
+	for _, m := range c.Members {
+		f := &fs[m.Index]
+		tools[f.Tool.Name] = true
+		if f.RuleID != "" {
+			rules[f.RuleID] = true
+		}
+		for _, v := range f.VulnerabilityIDs {
+			if primary == "" {
+				primary = v
+			}
+			vulns[strings.ToUpper(v)] = true
+		}
+		for _, w := range f.CWEs {
+			cwes[w] = true
+		}
+		idents[m.Identity] = true
+		if f.Severity.Rank() > sev.Rank() {
+			sev = f.Severity
+		}
+	}
+	c.Severity = sev
+	c.Tools = sortedKeys(tools)
+	c.RuleIDs = sortedKeys(rules)
+	c.CWEs = sortedKeys(cwes)
+	c.Identities = sortedKeys(idents)
+	if primary != "" {
+		delete(vulns, strings.ToUpper(primary))
+		c.VulnerabilityIDs = append([]string{primary}, sortedKeys(vulns)...)
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// String returns a short description of the cluster for logs.
+func (c Cluster) String() string {
+	return c.ID + " " + string(c.Kind) + " " + strconv.Itoa(len(c.Members)) + " record(s) from " + strings.Join(c.Tools, ",")
+}
