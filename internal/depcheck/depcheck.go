@@ -53,6 +53,9 @@ var Rules = []Rule{
 	{Root: Module + "/risk", Forbidden: append(append([]string{}, Heavy...), Module+"/correlate", Module+"/report", Module+"/compliance"),
 		Why: "vendors import risk alone: nothing heavy, no correlate or report"},
 	{Root: Module + "/inventory", Forbidden: Heavy, Why: "inventory stays light: no OPA, no database"},
+	{Root: Module + "/correlate", Except: []string{Module + "/correlate/sqlite", Module + "/correlate/postgres"},
+		Forbidden: append(append([]string{}, Heavy...), Module+"/report", Module+"/compliance"),
+		Why: "importing correlate pulls in no database driver: stores live in their own subpackages"},
 	{Root: Module + "/access", Except: []string{Module + "/access/adaptive"}, Forbidden: Heavy,
 		Why: "the access analyzers stay light; only access/adaptive may use the OPA sandbox"},
 }
