@@ -13,28 +13,53 @@ import (
 // order. It ranks findings that share tool, rule and path by position in
 // the file, for the strategies that fall back on that rank.
 func Identities(fs []findings.Finding, opts Options) []string {
-	occ := occurrences(fs, opts)
-	strategies := map[findings.Kind]Strategy{}
+	strategies := strategyCache{opts: opts}
+	occ := occurrences(fs, opts, &strategies)
 	out := make([]string, len(fs))
 	for i := range fs {
 		f := &fs[i]
-		s, ok := strategies[f.Kind]
-		if !ok {
-			s = opts.strategy(f.Kind)
-			strategies[f.Kind] = s
-		}
-		out[i] = s.Identity(f, occ[i])
+		out[i] = strategies.get(f.Kind).Identity(f, occ[i])
 	}
 	return out
 }
 
+// strategyCache resolves each kind's strategy once.
+type strategyCache struct {
+	opts Options
+	m    map[findings.Kind]Strategy
+}
+
+func (c *strategyCache) get(k findings.Kind) Strategy {
+	if s, ok := c.m[k]; ok {
+		return s
+	}
+	if c.m == nil {
+		c.m = map[findings.Kind]Strategy{}
+	}
+	s := c.opts.strategy(k)
+	c.m[k] = s
+	return s
+}
+
+// occurrenceUser is implemented by strategies that can tell whether they
+// need a finding's occurrence rank; strategies that do not implement it
+// get ranks for every finding.
+type occurrenceUser interface {
+	needsOccurrence(f *findings.Finding) bool
+}
+
 // occurrences ranks each finding among those of the same tool, rule and
-// path by start line, start column, then input order.
-func occurrences(fs []findings.Finding, opts Options) []int {
-	groups := map[string][]int32{}
+// path by start line, start column, then input order, for the findings
+// whose strategy uses the rank.
+func occurrences(fs []findings.Finding, opts Options, strategies *strategyCache) []int {
+	type groupKey struct{ tool, rule, path string }
+	groups := map[groupKey][]int32{}
 	for i := range fs {
 		f := &fs[i]
-		k := f.Tool.Name + "\x00" + f.RuleID + "\x00" + NormalizePath(cmp.Or(f.Location.Path, f.Location.Target), opts.FoldCase)
+		if u, ok := strategies.get(f.Kind).(occurrenceUser); ok && !u.needsOccurrence(f) {
+			continue
+		}
+		k := groupKey{f.Tool.Name, f.RuleID, NormalizePath(cmp.Or(f.Location.Path, f.Location.Target), opts.FoldCase)}
 		groups[k] = append(groups[k], int32(i))
 	}
 	occ := make([]int, len(fs))
@@ -141,37 +166,40 @@ func dedup(fs []findings.Finding, ids []string, opts Options) []Cluster {
 	for i := range uf {
 		uf[i] = int32(i)
 	}
-	first := make(map[string]int32, n)
+	type identity struct {
+		kind findings.Kind
+		id   string
+	}
+	first := make(map[identity]int32, n)
 	for i, id := range ids {
-		k := string(fs[i].Kind) + "\x00" + id
+		k := identity{fs[i].Kind, id}
 		if j, ok := first[k]; ok {
 			uf.union(j, int32(i))
 		} else {
 			first[k] = int32(i)
 		}
 	}
-	clear(first)
+	first = nil
 
 	// Correlation keys: group the findings of each key, then relate them.
-	byKey := map[string][]int32{}
-	strategies := map[findings.Kind]Strategy{}
+	type corrKey struct {
+		kind findings.Kind
+		key  string
+	}
+	byKey := map[corrKey][]int32{}
+	strategies := strategyCache{opts: opts}
 	for i := range fs {
 		f := &fs[i]
-		s, ok := strategies[f.Kind]
-		if !ok {
-			s = opts.strategy(f.Kind)
-			strategies[f.Kind] = s
-		}
-		for _, k := range s.Correlation(f) {
-			k = string(f.Kind) + "\x00" + k
-			byKey[k] = append(byKey[k], int32(i))
+		for _, k := range strategies.get(f.Kind).Correlation(f) {
+			ck := corrKey{f.Kind, k}
+			byKey[ck] = append(byKey[ck], int32(i))
 		}
 	}
 	for _, members := range byKey {
 		if len(members) < 2 {
 			continue
 		}
-		s := strategies[fs[members[0]].Kind]
+		s := strategies.get(fs[members[0]].Kind)
 		if _, code := s.(CodeStrategy); code {
 			relateByRegion(fs, members, uf)
 			continue
@@ -182,20 +210,36 @@ func dedup(fs []findings.Finding, ids []string, opts Options) []Cluster {
 			}
 		}
 	}
+	byKey = nil
 
-	roots := map[int32]int{}
-	var out []Cluster
+	// Number the clusters by their oldest member, then fill them.
+	clusterOf := make([]int32, n)
+	count := 0
+	sizes := []int32{}
 	for i := range fs {
 		r := uf.find(int32(i))
-		ci, ok := roots[r]
-		if !ok {
-			ci = len(out)
-			roots[r] = ci
-			f := &fs[r]
-			out = append(out, Cluster{ID: ids[r], Kind: f.Kind, Title: f.Title, Package: f.Package, Location: f.Location})
+		if r == int32(i) {
+			clusterOf[i] = int32(count)
+			sizes = append(sizes, 0)
+			count++
+		} else {
+			clusterOf[i] = clusterOf[r]
 		}
-		c := &out[ci]
+		sizes[clusterOf[i]]++
+	}
+	out := make([]Cluster, count)
+	members := make([]Member, n) // one backing array for every cluster's members
+	next := 0
+	for ci := range out {
+		out[ci].Members = members[next : next : next+int(sizes[ci])]
+		next += int(sizes[ci])
+	}
+	for i := range fs {
+		c := &out[clusterOf[i]]
 		f := &fs[i]
+		if len(c.Members) == 0 {
+			c.ID, c.Kind, c.Title, c.Package, c.Location = ids[i], f.Kind, f.Title, f.Package, f.Location
+		}
 		c.Members = append(c.Members, Member{Index: i, ID: f.ID, Identity: ids[i], Tool: f.Tool.Name, Source: f.Source})
 	}
 	for ci := range out {
@@ -244,54 +288,50 @@ func relateByRegion(fs []findings.Finding, members []int32, uf unionFind) {
 
 // finish computes a cluster's unions from its members.
 func finish(c *Cluster, fs []findings.Finding) {
-	tools := map[string]bool{}
-	rules := map[string]bool{}
-	vulns := map[string]bool{}
-	cwes := map[string]bool{}
-	idents := map[string]bool{}
 	sev := findings.SeverityUnknown
+	var tools, rules, vulns, cwes, idents []string
 	primary := ""
 	for _, m := range c.Members {
 		f := &fs[m.Index]
-		tools[f.Tool.Name] = true
+		tools = append(tools, f.Tool.Name)
 		if f.RuleID != "" {
-			rules[f.RuleID] = true
+			rules = append(rules, f.RuleID)
 		}
 		for _, v := range f.VulnerabilityIDs {
 			if primary == "" {
 				primary = v
+				continue
 			}
-			vulns[strings.ToUpper(v)] = true
+			vulns = append(vulns, strings.ToUpper(v))
 		}
-		for _, w := range f.CWEs {
-			cwes[w] = true
-		}
-		idents[m.Identity] = true
+		cwes = append(cwes, f.CWEs...)
+		idents = append(idents, m.Identity)
 		if f.Severity.Rank() > sev.Rank() {
 			sev = f.Severity
 		}
 	}
 	c.Severity = sev
-	c.Tools = sortedKeys(tools)
-	c.RuleIDs = sortedKeys(rules)
-	c.CWEs = sortedKeys(cwes)
-	c.Identities = sortedKeys(idents)
+	c.Tools = set(tools)
+	c.RuleIDs = set(rules)
+	c.CWEs = set(cwes)
+	c.Identities = set(idents)
 	if primary != "" {
-		delete(vulns, strings.ToUpper(primary))
-		c.VulnerabilityIDs = append([]string{primary}, sortedKeys(vulns)...)
+		up := strings.ToUpper(primary)
+		vulns = slices.DeleteFunc(set(vulns), func(v string) bool { return v == up })
+		c.VulnerabilityIDs = append([]string{primary}, vulns...)
 	}
 }
 
-func sortedKeys(m map[string]bool) []string {
-	if len(m) == 0 {
+// set sorts s and removes duplicates; nil for an empty s.
+func set(s []string) []string {
+	if len(s) == 0 {
 		return nil
 	}
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+	if len(s) > 1 {
+		slices.Sort(s)
+		s = slices.Compact(s)
 	}
-	slices.Sort(out)
-	return out
+	return slices.Clip(s)
 }
 
 // String returns a short description of the cluster for logs.

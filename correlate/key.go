@@ -281,6 +281,13 @@ func (s CodeStrategy) Identity(f *findings.Finding, occurrence int) string {
 	return hashKey("code", f.Tool.Name, f.RuleID, p, "occurrence", strconv.Itoa(occurrence))
 }
 
+func (CodeStrategy) needsOccurrence(f *findings.Finding) bool {
+	if _, ok := stableFingerprint(f); ok {
+		return false
+	}
+	return f.Location.SnippetHash == ""
+}
+
 // Correlation implements [Strategy]: one key per CWE, with the file.
 func (s CodeStrategy) Correlation(f *findings.Finding) []string {
 	p := NormalizePath(f.Location.Path, s.FoldCase)
@@ -327,6 +334,8 @@ func (s PackageStrategy) Identity(f *findings.Finding, occurrence int) string {
 	return hashKey("pkg", f.Tool.Name, vuln, PackageKey(f.Package), where)
 }
 
+func (PackageStrategy) needsOccurrence(*findings.Finding) bool { return false }
+
 // Correlation implements [Strategy].
 func (PackageStrategy) Correlation(f *findings.Finding) []string {
 	pk := packageMatchKey(f.Package)
@@ -365,6 +374,10 @@ func (s SecretStrategy) Identity(f *findings.Finding, occurrence int) string {
 	return hashKey("secret", f.Tool.Name, f.RuleID, p, "occurrence", strconv.Itoa(occurrence))
 }
 
+func (SecretStrategy) needsOccurrence(f *findings.Finding) bool {
+	return f.SecretHash == "" && f.Location.SnippetHash == ""
+}
+
 // Correlation implements [Strategy].
 func (s SecretStrategy) Correlation(f *findings.Finding) []string {
 	if f.SecretHash == "" || f.Location.Region == nil || f.Location.Region.StartLine == 0 {
@@ -386,6 +399,8 @@ type DASTStrategy struct{}
 func (DASTStrategy) Identity(f *findings.Finding, occurrence int) string {
 	return hashKey("dast", f.Tool.Name, f.RuleID, Endpoint(f.Location.URL), strings.ToUpper(f.Location.Method), f.Location.Parameter)
 }
+
+func (DASTStrategy) needsOccurrence(*findings.Finding) bool { return false }
 
 // Correlation implements [Strategy].
 func (DASTStrategy) Correlation(f *findings.Finding) []string {

@@ -308,3 +308,12 @@ func Compare(baseline []Record, scan Scan, opts Options) Result {
 	res.Modified = sortedKeys(modified)
 	return res
 }
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
