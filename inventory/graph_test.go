@@ -151,6 +151,12 @@ func TestQueries(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Path{{webID}}, paths)
 
+	// Two edges between one pair of assets make one path, not two.
+	require.NoError(t, g.Link(Edge{From: webID, To: imgAID, Type: Calls}))
+	paths, err = g.ExposurePaths(qsID, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []Path{{webID, imgAID, expressID, qsID}}, paths)
+
 	owner, path, ok, err := g.Owner(qsID)
 	require.NoError(t, err)
 	require.True(t, ok)

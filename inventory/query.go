@@ -200,11 +200,13 @@ func (g *Graph) ExposurePaths(id string, limit int) ([]Path, error) {
 				out = append(out, path)
 				continue
 			}
+			var expanded []int32 // two edges between one pair make one path
 			for _, packed := range g.in[g.inStart[head]:g.inStart[head+1]] {
 				from := int32(packed >> 3)
-				if mask&(1<<(packed&7)) == 0 || slices.Contains(p.nodes, from) {
+				if mask&(1<<(packed&7)) == 0 || slices.Contains(p.nodes, from) || slices.Contains(expanded, from) {
 					continue
 				}
+				expanded = append(expanded, from)
 				explored++
 				nodes := append(slices.Clip(p.nodes), from)
 				next = append(next, partial{nodes: nodes})

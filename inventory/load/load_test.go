@@ -1,0 +1,93 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aspmkit/aspm/inventory"
+	"github.com/aspmkit/aspm/internal/testcorpus"
+)
+
+func TestDetectCorpus(t *testing.T) {
+	root := testcorpus.Dir(t)
+	for _, dir := range []string{"cyclonedx", "spdx"} {
+		matches, err := filepath.Glob(filepath.Join(root, dir, "*", "*"))
+		require.NoError(t, err)
+		require.NotEmpty(t, matches)
+		for _, p := range matches {
+			head, err := os.ReadFile(p)
+			require.NoError(t, err)
+			got := Detect(head[:min(len(head), 64<<10)])
+			rel, _ := filepath.Rel(root, p)
+			switch {
+			case strings.HasSuffix(p, ".rdf"), strings.Contains(p, "spdx_3"):
+				// SPDX RDF and SPDX 3 are not read; SPDX 3 is JSON-LD.
+				continue
+			case dir == "cyclonedx":
+				assert.Equal(t, FormatCycloneDX, got, rel)
+			default:
+				assert.Equal(t, FormatSPDX, got, rel)
+			}
+		}
+	}
+}
+
+func TestReadEverySource(t *testing.T) {
+	g := inventory.New()
+	for _, tc := range []struct {
+		path   string
+		format Format
+	}{
+		{"../../testdata/inventory/catalog/acme.yaml", FormatCatalog},
+		{"../../testdata/inventory/catalog/acme.json", FormatCatalog},
+		{"../../testdata/inventory/k8s/shop.yaml", FormatKubernetes},
+		{testcorpus.Path(t, "cyclonedx/cyclonedx-npm/juice-shop-bare.bom.1.4.json"), FormatCycloneDX},
+		{testcorpus.Path(t, "cyclonedx/syft/alpine.cdx.xml"), FormatCycloneDX},
+		{testcorpus.Path(t, "spdx/spec-example/SPDXYAMLExample-2.3.spdx.yaml"), FormatSPDX},
+		{testcorpus.Path(t, "spdx/syft/syft_tag-value.spdx"), FormatSPDX},
+	} {
+		res, err := File(tc.path, g)
+		require.NoError(t, err, tc.path)
+		assert.Equal(t, tc.format, res.Format, tc.path)
+		assert.Positive(t, res.Assets, tc.path)
+	}
+	n := g.Len()
+
+	// The graph's own JSON reads back as the same graph.
+	b, err := json.Marshal(g)
+	require.NoError(t, err)
+	again := inventory.New()
+	res, err := Read(bytes.NewReader(b), again, Options{Name: "graph.json"})
+	require.NoError(t, err)
+	assert.Equal(t, FormatGraph, res.Format)
+	assert.Equal(t, n, again.Len())
+	assert.Equal(t, g.Edges(), again.Edges())
+
+	_, err = Read(strings.NewReader("hello"), inventory.New(), Options{Name: "x.txt"})
+	assert.ErrorIs(t, err, ErrUnknownFormat)
+	assert.Contains(t, err.Error(), "x.txt")
+	_, err = Read(strings.NewReader("{}"), inventory.New(), Options{Name: "x", Format: "nope"})
+	assert.ErrorIs(t, err, ErrUnknownFormat)
+}
+
+// The catalog and the manifests describe the same services: merging them
+// resolves identities instead of duplicating nodes.
+func TestCatalogAndManifestsMerge(t *testing.T) {
+	g := inventory.New()
+	_, err := File("../../testdata/inventory/k8s/shop.yaml", g)
+	require.NoError(t, err)
+	k8sOnly := g.Len()
+	_, err = File("../../testdata/inventory/catalog/acme.yaml", g)
+	require.NoError(t, err)
+	cat := inventory.New()
+	_, err = File("../../testdata/inventory/catalog/acme.yaml", cat)
+	require.NoError(t, err)
+	assert.Less(t, g.Len(), k8sOnly+cat.Len(), "shared services and images merge")
+}
