@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/internal/testcorpus"
+	"github.com/aspmkit/aspm/inventory"
 )
 
 func TestDetectCorpus(t *testing.T) {
