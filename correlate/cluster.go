@@ -10,8 +10,9 @@ import (
 )
 
 // Identities returns the identity key of every finding of one scan, in
-// order. It ranks findings that share tool, rule and path by position in
-// the file, for the strategies that fall back on that rank.
+// order. It ranks findings that share tool, rule, path and logical
+// location by position in the file, for the strategies that fall back on
+// that rank.
 func Identities(fs []findings.Finding, opts Options) []string {
 	strategies := strategyCache{opts: opts}
 	occ := occurrences(fs, opts, &strategies)
@@ -48,18 +49,19 @@ type occurrenceUser interface {
 	needsOccurrence(f *findings.Finding) bool
 }
 
-// occurrences ranks each finding among those of the same tool, rule and
-// path by start line, start column, then input order, for the findings
-// whose strategy uses the rank.
+// occurrences ranks each finding among those of the same tool, rule, path
+// and enclosing logical location by start line, start column, then input
+// order, for the findings whose strategy uses the rank: a finding dropped
+// from one function does not shift the ranks in the others.
 func occurrences(fs []findings.Finding, opts Options, strategies *strategyCache) []int {
-	type groupKey struct{ tool, rule, path string }
+	type groupKey struct{ tool, rule, path, logical string }
 	groups := map[groupKey][]int32{}
 	for i := range fs {
 		f := &fs[i]
 		if u, ok := strategies.get(f.Kind).(occurrenceUser); ok && !u.needsOccurrence(f) {
 			continue
 		}
-		k := groupKey{f.Tool.Name, f.RuleID, NormalizePath(cmp.Or(f.Location.Path, f.Location.Target), opts.FoldCase)}
+		k := groupKey{f.Tool.Name, f.RuleID, NormalizePath(cmp.Or(f.Location.Path, f.Location.Target), opts.FoldCase), f.Location.LogicalLocation}
 		groups[k] = append(groups[k], int32(i))
 	}
 	occ := make([]int, len(fs))

@@ -258,20 +258,22 @@ func embedsLine(v, line string) bool {
 }
 
 // CodeStrategy identifies findings in code and configuration (SAST, IaC):
-// by the tool's stable fingerprint when it gives one; else by tool, rule,
-// normalized path and the first of: the snippet hash, the enclosing logical
-// location plus occurrence, the occurrence among the same rule in the same
-// file. None of these move with the line number, and none read the
+// by tool, rule, normalized path and the tool's stable fingerprint when it
+// gives one; else by tool, rule, normalized path and the first of: the
+// snippet hash, the enclosing logical location plus the occurrence within
+// it, the occurrence among the same rule in the same file. None of these move with the line number, and none read the
 // message. Across tools, findings correlate on the same file and CWE when
 // their regions overlap.
 type CodeStrategy struct{ FoldCase bool }
 
 // Identity implements [Strategy].
 func (s CodeStrategy) Identity(f *findings.Finding, occurrence int) string {
-	if fp, ok := stableFingerprint(f); ok {
-		return hashKey("fp", f.Tool.Name, f.RuleID, fp)
-	}
 	p := NormalizePath(cmp.Or(f.Location.Path, f.Location.Target), s.FoldCase)
+	if fp, ok := stableFingerprint(f); ok {
+		// With the path: content-only fingerprints (CodeQL's, Flawfinder's)
+		// would otherwise make identical code in two files one finding.
+		return hashKey("fp", f.Tool.Name, f.RuleID, p, fp)
+	}
 	switch {
 	case f.Location.SnippetHash != "":
 		return hashKey("code", f.Tool.Name, f.RuleID, p, "snippet", f.Location.SnippetHash)
