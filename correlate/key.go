@@ -183,6 +183,10 @@ func packageMatchKey(p *findings.Package) string {
 	if name == "" {
 		return ""
 	}
+	// Go tools write "v0.3.5", OSV-Scanner and others "0.3.5": one version.
+	if len(version) > 1 && (version[0] == 'v' || version[0] == 'V') && version[1] >= '0' && version[1] <= '9' {
+		version = version[1:]
+	}
 	return name + "@" + version
 }
 
@@ -321,7 +325,8 @@ func (CodeStrategy) Related(a, b *findings.Finding) bool {
 // on the same package at the same version. "The same package" compares
 // the package name (the purl's name, else the last "/" or ":" segment of
 // the reported name, case-insensitively except for Go modules) and the
-// version, not the ecosystem: tools name one ecosystem differently (Trivy
+// version (a leading "v" before a digit dropped: "v0.3.5" is "0.3.5"), not
+// the ecosystem: tools name one ecosystem differently (Trivy
 // "debian", Grype "deb", either of them nothing in SARIF), and a
 // vulnerability ID already pins the product.
 type PackageStrategy struct{ FoldCase bool }

@@ -301,9 +301,20 @@ func Compare(baseline []Record, scan Scan, opts Options) Result {
 	}
 	records = append(records, added...)
 	slices.SortFunc(records, func(a, b Record) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortStableFunc(res.Changes, func(a, b Change) int {
-		return cmp.Or(cmp.Compare(stateOrder[a.State], stateOrder[b.State]), cmp.Compare(a.ID, b.ID))
+	// Sort positions, not the changes: a Change holds a whole Finding.
+	order := make([]int32, len(res.Changes))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		ca, cb := &res.Changes[a], &res.Changes[b]
+		return cmp.Or(cmp.Compare(stateOrder[ca.State], stateOrder[cb.State]), cmp.Compare(ca.ID, cb.ID))
 	})
+	sorted := make([]Change, len(order))
+	for i, j := range order {
+		sorted[i] = res.Changes[j]
+	}
+	res.Changes = sorted
 	res.Records = records
 	res.Modified = sortedKeys(modified)
 	return res

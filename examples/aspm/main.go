@@ -11,6 +11,10 @@
 //	formats    list the input formats aspm reads
 //	cvss       score CVSS v2, v3.x and v4.0 vectors
 //	score      score findings by exploitability (CVSS, EPSS, KEV, SSVC) and explain why
+//	inventory  read SBOMs, catalogs and manifests into one asset graph
+//	dedup      group findings of one or more tools into clusters, one problem each
+//	diff       compare scans with a baseline: new, unchanged, updated, fixed
+//	track      apply scans to a state store (SQLite) and print what changed
 //
 // Every command follows one convention: flags come before file arguments;
 // the exit status is 0 on success, 1 when a gate or check fails, and 2 on
@@ -42,6 +46,10 @@ Commands:
   formats    list the input formats aspm reads
   cvss       score CVSS v2, v3.x and v4.0 vectors
   score      score findings by exploitability (CVSS, EPSS, KEV, SSVC) and explain why
+  inventory  read SBOMs, catalogs and manifests into one asset graph
+  dedup      group findings of one or more tools into clusters, one problem each
+  diff       compare scans with a baseline: new, unchanged, updated, fixed
+  track      apply scans to a state store (SQLite) and print what changed
 
 Conventions (every command):
   Flags come before file arguments.
@@ -72,6 +80,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCVSS(args[1:], stdout, stderr)
 	case "score":
 		return runScore(args[1:], stdin, stdout, stderr)
+	case "inventory":
+		return runInventory(args[1:], stdin, stdout, stderr)
+	case "dedup":
+		return runDedup(args[1:], stdin, stdout, stderr)
+	case "diff":
+		return runDiff(args[1:], stdin, stdout, stderr)
+	case "track":
+		return runTrack(args[1:], stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,481 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/aspmkit/aspm/correlate"
+)
+
+// timeLayout stores times in UTC with a fixed width, so that the text
+// sorts as the instants do. The zero time is stored as "".
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) (string, error) {
+	if t.IsZero() {
+		return "", nil
+	}
+	u := t.UTC()
+	if y := u.Year(); y < 1 || y > 9999 {
+		return "", fmt.Errorf("time %s is outside years 1 to 9999", t.Format(time.RFC3339))
+	}
+	return u.Format(timeLayout), nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(timeLayout, s)
+}
+
+// recordColumns are the columns [Store.Save] writes, in the order of
+// rowEncoder.append.
+var recordColumns = []string{
+	"tenant", "application", "id", "cluster", "state", "open", "first_seen", "last_seen", "fixed_at",
+	"details", "tool", "kind", "severity", "finding", "history", "triage", "triage_status", "triage_expires", "scan",
+}
+
+// batchRows is how many records one INSERT statement writes. Binding
+// costs more than linear time in the number of parameters in some driver
+// versions, so batches stay small.
+const batchRows = 8
+
+// upsertSQL returns an INSERT of n records that replaces existing ones.
+func upsertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO records (")
+	b.WriteString(strings.Join(recordColumns, ", "))
+	b.WriteString(") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(recordColumns)), ", ") + ")"
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(" ON CONFLICT (tenant, application, id) DO UPDATE SET ")
+	first := true
+	for _, c := range recordColumns[3:] {
+		if !first {
+			b.WriteString(", ")
+		}
+		first = false
+		b.WriteString(c + " = excluded." + c)
+	}
+	return b.String()
+}
+
+// rowEncoder turns records into column values, reusing one buffer.
+type rowEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newRowEncoder() *rowEncoder {
+	e := &rowEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+func (e *rowEncoder) json(v any) (string, error) {
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return "", err
+	}
+	return string(bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'})), nil
+}
+
+// append adds the column values of r, in recordColumns order, to args.
+func (e *rowEncoder) append(args []any, tenant, application string, r *correlate.Record, scan int64) ([]any, error) {
+	var first, last, fixed, expires string
+	var err error
+	for _, t := range []struct {
+		dst  *string
+		name string
+		v    time.Time
+	}{{&first, "first_seen", r.FirstSeen}, {&last, "last_seen", r.LastSeen}, {&fixed, "fixed_at", r.FixedAt}} {
+		if *t.dst, err = formatTime(t.v); err != nil {
+			return args, fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	if !r.Finding.Severity.Valid() {
+		// It would be stored but never read back.
+		return args, fmt.Errorf("finding: severity %q is not a canonical severity", r.Finding.Severity)
+	}
+	finding, err := e.json(&r.Finding)
+	if err != nil {
+		return args, fmt.Errorf("finding: %w", err)
+	}
+	history, err := e.json(r.History)
+	if err != nil {
+		return args, fmt.Errorf("history: %w", err)
+	}
+	var triage any // NULL
+	var status string
+	if r.Triage != nil {
+		t, err := e.json(r.Triage)
+		if err != nil {
+			return args, fmt.Errorf("triage: %w", err)
+		}
+		if expires, err = formatTime(r.Triage.Expires); err != nil {
+			return args, fmt.Errorf("triage expiry: %w", err)
+		}
+		triage, status = t, string(r.Triage.Status)
+	}
+	return append(args, tenant, application, r.ID, r.Cluster, string(r.State), r.Open, first, last, fixed,
+		r.Details, r.Finding.Tool.Name, string(r.Finding.Kind), string(r.Finding.Severity),
+		finding, history, triage, status, expires, scan), nil
+}
+
+// Save implements [correlate.Store]: in one transaction, it records the
+// scan in the scans table (with its counts by state) and writes the
+// records of res.Modified, taken from res.Records, under the scan's tenant
+// and application. After a crash the scan is either wholly applied or not
+// at all.
+//
+// A result that names a modified record it does not hold, or a record
+// that cannot be stored and read back (a time outside years 1 to 9999, a
+// property that is not JSON, a severity that is not canonical), fails
+// with [ErrInvalidResult], and nothing is written.
+func (s *Store) Save(ctx context.Context, scan correlate.Scan, res correlate.Result) (err error) {
+	byID := make(map[string]int, len(res.Records))
+	for i := range res.Records {
+		byID[res.Records[i].ID] = i
+	}
+	for _, id := range res.Modified {
+		if _, ok := byID[id]; !ok {
+			return fmt.Errorf("%w: modified record %q is not among the result's records", ErrInvalidResult, id)
+		}
+	}
+	at, err := formatTime(scan.At)
+	if err != nil {
+		return fmt.Errorf("%w: scan %q: %w", ErrInvalidResult, scan.ID, err)
+	}
+	var counts [5]int
+	for _, c := range res.Changes {
+		switch c.State {
+		case correlate.StateNew:
+			counts[0]++
+		case correlate.StateReopened:
+			counts[1]++
+		case correlate.StateUpdated:
+			counts[2]++
+		case correlate.StateUnchanged:
+			counts[3]++
+		case correlate.StateFixed:
+			counts[4]++
+		}
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap("starting a transaction", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	r, err := tx.ExecContext(ctx, `INSERT INTO scans
+		(tenant, application, id, at, findings, new, reopened, updated, unchanged, fixed, modified)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		scan.Tenant, scan.Application, scan.ID, at, len(scan.Findings),
+		counts[0], counts[1], counts[2], counts[3], counts[4], len(res.Modified))
+	if err != nil {
+		return s.wrap(fmt.Sprintf("recording scan %q", scan.ID), err)
+	}
+	seq, err := r.LastInsertId()
+	if err != nil {
+		return s.wrap(fmt.Sprintf("recording scan %q", scan.ID), err)
+	}
+
+	enc := newRowEncoder()
+	var batch *sql.Stmt
+	args := make([]any, 0, batchRows*len(recordColumns))
+	for _, id := range res.Modified {
+		rec := &res.Records[byID[id]]
+		if args, err = enc.append(args, scan.Tenant, scan.Application, rec, seq); err != nil {
+			return fmt.Errorf("%w: record %q: %w", ErrInvalidResult, id, err)
+		}
+		if len(args) < cap(args) {
+			continue
+		}
+		if batch == nil {
+			if batch, err = tx.PrepareContext(ctx, upsertSQL(batchRows)); err != nil {
+				return s.wrap("preparing the record upsert", err)
+			}
+			defer batch.Close()
+		}
+		if _, err = batch.ExecContext(ctx, args...); err != nil {
+			return s.wrap(fmt.Sprintf("writing the records of scan %q", scan.ID), err)
+		}
+		args = args[:0]
+	}
+	if n := len(args) / len(recordColumns); n > 0 {
+		if _, err = tx.ExecContext(ctx, upsertSQL(n), args...); err != nil {
+			return s.wrap(fmt.Sprintf("writing the records of scan %q", scan.ID), err)
+		}
+	}
+	if err = tx.Commit(); err != nil {
+		return s.wrap(fmt.Sprintf("committing scan %q", scan.ID), err)
+	}
+	return nil
+}
+
+// SetTriage implements [correlate.Store]: it records an analyst's
+// decision on one record, or clears it when t is nil. The history is left
+// as it is. A record the store does not hold gives an error wrapping
+// [correlate.ErrNotFound].
+func (s *Store) SetTriage(ctx context.Context, tenant, application, id string, t *correlate.Triage) error {
+	var triage any
+	var status, expires string
+	if t != nil {
+		b, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("%w: triage of %q: %w", ErrInvalidResult, id, err)
+		}
+		if expires, err = formatTime(t.Expires); err != nil {
+			return fmt.Errorf("%w: triage of %q: %w", ErrInvalidResult, id, err)
+		}
+		triage, status = string(b), string(t.Status)
+	}
+	r, err := s.db.ExecContext(ctx, `UPDATE records SET triage = ?, triage_status = ?, triage_expires = ?
+		WHERE tenant = ? AND application = ? AND id = ?`, triage, status, expires, tenant, application, id)
+	if err != nil {
+		return s.wrap(fmt.Sprintf("setting the triage of %q", id), err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return s.wrap(fmt.Sprintf("setting the triage of %q", id), err)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlite: %s: record %q of %q/%q: %w", s.path, id, tenant, application, correlate.ErrNotFound)
+	}
+	return nil
+}
+
+// Query selects records for [Store.Records]. Its zero value selects
+// every record; each field set narrows the selection. It is a plain
+// value, safe to copy and share.
+type Query struct {
+	// Open selects the records the latest scan of their tool saw.
+	Open bool
+	// States selects records in any of these states.
+	States []correlate.State
+	// Cluster selects the records of one cluster.
+	Cluster string
+	// Tool selects the records of one tool, by name.
+	Tool string
+	// Triage selects records with this triage status, expired or not.
+	Triage correlate.TriageStatus
+	// TriageExpiresBefore selects records whose triage has an expiry
+	// before this time (accepted risks about to lapse).
+	TriageExpiresBefore time.Time
+}
+
+const selectRecords = `SELECT tenant, application, id, cluster, state, open, first_seen, last_seen, fixed_at,
+	details, finding, history, triage FROM records`
+
+func (q Query) sql(tenant, application string) (string, []any, error) {
+	var b strings.Builder
+	b.WriteString(selectRecords)
+	b.WriteString(" WHERE tenant = ? AND application = ?")
+	args := []any{tenant, application}
+	if q.Open {
+		b.WriteString(" AND open = 1")
+	}
+	if len(q.States) > 0 {
+		b.WriteString(" AND state IN (")
+		for i, st := range q.States {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?")
+			args = append(args, string(st))
+		}
+		b.WriteString(")")
+	}
+	if q.Cluster != "" {
+		b.WriteString(" AND cluster = ?")
+		args = append(args, q.Cluster)
+	}
+	if q.Tool != "" {
+		b.WriteString(" AND tool = ?")
+		args = append(args, q.Tool)
+	}
+	if q.Triage != "" {
+		b.WriteString(" AND triage_status = ?")
+		args = append(args, string(q.Triage))
+	}
+	if !q.TriageExpiresBefore.IsZero() {
+		t, err := formatTime(q.TriageExpiresBefore)
+		if err != nil {
+			return "", nil, fmt.Errorf("%w: TriageExpiresBefore: %w", ErrInvalidOptions, err)
+		}
+		b.WriteString(" AND triage_expires <> '' AND triage_expires < ?")
+		args = append(args, t)
+	}
+	b.WriteString(" ORDER BY id")
+	return b.String(), args, nil
+}
+
+// Records returns the records of a tenant's application that q selects,
+// ordered by ID. It streams: one row is decoded at a time, so memory does
+// not grow with the store. The rows come from one snapshot of the
+// database, unaffected by a concurrent [Store.Save].
+//
+// A row that cannot be decoded ends the sequence with a [*RowError]; it
+// is never skipped. Stopping the iteration early releases the rows.
+func (s *Store) Records(ctx context.Context, tenant, application string, q Query) iter.Seq2[correlate.Record, error] {
+	return func(yield func(correlate.Record, error) bool) {
+		query, args, err := q.sql(tenant, application)
+		if err != nil {
+			yield(correlate.Record{}, err)
+			return
+		}
+		rows, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			yield(correlate.Record{}, s.wrap("reading records", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c rowColumns
+			if err := rows.Scan(&c.tenant, &c.application, &c.id, &c.cluster, &c.state, &c.open,
+				&c.firstSeen, &c.lastSeen, &c.fixedAt, &c.details, &c.finding, &c.history, &c.triage); err != nil {
+				yield(correlate.Record{}, s.wrap("reading records", err))
+				return
+			}
+			rec, err := c.decode()
+			if err != nil {
+				err.Path = s.path
+				yield(correlate.Record{}, err)
+				return
+			}
+			if !yield(rec, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(correlate.Record{}, s.wrap("reading records", err))
+		}
+	}
+}
+
+// Load implements [correlate.Store]: it returns every record of a
+// tenant's application, ordered by ID (see [Store.Records]).
+func (s *Store) Load(ctx context.Context, tenant, application string) ([]correlate.Record, error) {
+	var out []correlate.Record
+	for r, err := range s.Records(ctx, tenant, application, Query{}) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// rowColumns holds the columns of one records row as read.
+type rowColumns struct {
+	tenant, application, id, cluster, state string
+	open                                    bool
+	firstSeen, lastSeen, fixedAt, details   string
+	// finding, history and triage are JSON; triage is nil for NULL.
+	finding, history, triage sql.RawBytes
+}
+
+// decode turns a row into a record, naming the first column that does
+// not decode.
+func (c *rowColumns) decode() (correlate.Record, *RowError) {
+	rec := correlate.Record{Tenant: c.tenant, Application: c.application, ID: c.id, Cluster: c.cluster,
+		State: correlate.State(c.state), Open: c.open, Details: c.details}
+	bad := func(col string, err error) (correlate.Record, *RowError) {
+		return correlate.Record{}, &RowError{Table: "records", Tenant: c.tenant, Application: c.application, ID: c.id, Column: col, Err: err}
+	}
+	var err error
+	if rec.FirstSeen, err = parseTime(c.firstSeen); err != nil {
+		return bad("first_seen", err)
+	}
+	if rec.LastSeen, err = parseTime(c.lastSeen); err != nil {
+		return bad("last_seen", err)
+	}
+	if rec.FixedAt, err = parseTime(c.fixedAt); err != nil {
+		return bad("fixed_at", err)
+	}
+	if err := json.Unmarshal(c.finding, &rec.Finding); err != nil {
+		return bad("finding", err)
+	}
+	if err := json.Unmarshal(c.history, &rec.History); err != nil {
+		return bad("history", err)
+	}
+	if c.triage != nil {
+		var t correlate.Triage
+		if err := json.Unmarshal(c.triage, &t); err != nil {
+			return bad("triage", err)
+		}
+		rec.Triage = &t
+	}
+	return rec, nil
+}
+
+// ScanSummary is one scan applied by [Store.Save], as the scans table
+// records it. It is a plain value, safe to copy and share.
+type ScanSummary struct {
+	// Seq numbers the scans of the store in the order they were saved,
+	// across tenants and applications.
+	Seq int64 `json:"seq"`
+	// Tenant and Application scope the scan; ID names it (IDs may repeat).
+	Tenant      string `json:"tenant,omitempty"`
+	Application string `json:"application,omitempty"`
+	ID          string `json:"id"`
+	// At is the scan's time, in UTC.
+	At time.Time `json:"at"`
+	// Findings counts the scan's findings, duplicates included.
+	Findings int `json:"findings"`
+	// New, Reopened, Updated, Unchanged and Fixed count the changes by
+	// state.
+	New       int `json:"new"`
+	Reopened  int `json:"reopened"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Fixed     int `json:"fixed"`
+	// Modified counts the records the scan wrote.
+	Modified int `json:"modified"`
+}
+
+// Scans returns the scans applied to a tenant's application, oldest
+// first.
+func (s *Store) Scans(ctx context.Context, tenant, application string) ([]ScanSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, tenant, application, id, at, findings,
+		new, reopened, updated, unchanged, fixed, modified
+		FROM scans WHERE tenant = ? AND application = ? ORDER BY seq`, tenant, application)
+	if err != nil {
+		return nil, s.wrap("reading scans", err)
+	}
+	defer rows.Close()
+	var out []ScanSummary
+	for rows.Next() {
+		var sc ScanSummary
+		var at string
+		if err := rows.Scan(&sc.Seq, &sc.Tenant, &sc.Application, &sc.ID, &at, &sc.Findings,
+			&sc.New, &sc.Reopened, &sc.Updated, &sc.Unchanged, &sc.Fixed, &sc.Modified); err != nil {
+			return nil, s.wrap("reading scans", err)
+		}
+		if sc.At, err = parseTime(at); err != nil {
+			return nil, &RowError{Path: s.path, Table: "scans", Tenant: sc.Tenant, Application: sc.Application, ID: sc.ID, Column: "at", Err: err}
+		}
+		out = append(out, sc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("reading scans", err)
+	}
+	return out, nil
+}
