@@ -55,7 +55,7 @@ var Rules = []Rule{
 	{Root: Module + "/inventory", Forbidden: Heavy, Why: "inventory stays light: no OPA, no database"},
 	{Root: Module + "/correlate", Except: []string{Module + "/correlate/sqlite", Module + "/correlate/postgres"},
 		Forbidden: append(append([]string{}, Heavy...), Module+"/report", Module+"/compliance"),
-		Why: "importing correlate pulls in no database driver: stores live in their own subpackages"},
+		Why:       "importing correlate pulls in no database driver: stores live in their own subpackages"},
 	{Root: Module + "/access", Except: []string{Module + "/access/adaptive"}, Forbidden: Heavy,
 		Why: "the access analyzers stay light; only access/adaptive may use the OPA sandbox"},
 }
