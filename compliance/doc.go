@@ -1,0 +1,79 @@
+// Package compliance answers auditors' questions from posture data, control
+// by control, with evidence: is every production repository scanned, are
+// critical vulnerabilities fixed within their SLA, are secrets kept out of
+// code. Controls are Rego policies that teams can read and extend; results
+// map to OWASP ASVS, NIST SSDF, PCI DSS 4.0, SOC 2 and ISO/IEC 27001.
+//
+// # The posture document
+//
+// Controls judge a [Posture]: a versioned JSON document (aspm-posture/1)
+// holding assets and their relations, findings with lifecycle, risk and
+// SLA, scan coverage, SBOMs and access results. A [Builder] assembles one
+// from aspm's typed parts, [ReadPosture] reads one, and a JSON Schema in
+// compliance/schema describes it.
+//
+// # Controls
+//
+// A control is a Rego v1 package under data.aspm.controls ([ControlsPackage])
+// with a package-scope METADATA annotation:
+//
+//	# METADATA
+//	# title: No open critical or KEV finding past its SLA
+//	# description: ...
+//	# custom:
+//	#   id: ASPM-VM-01
+//	#   gate: true
+//	#   severity: high
+//	#   frameworks:
+//	#     pci-dss-4: ["6.3.3"]
+//	#     ssdf: ["RV.2.2"]
+//	package aspm.controls.vm_sla
+//
+//	import rego.v1
+//
+//	default applicable := true
+//	applicable := false if count(input.findings) == 0
+//
+//	violations contains {"msg": msg, "evidence": ["finding:...", "asset:..."]} if { ... }
+//	evidence contains id if { ... } # optional: what was checked, for a pass
+//
+// The annotation gives the catalog entry ([Control]): the id, title and
+// description, whether a failure gates CI, a severity, and the framework
+// requirements ([Mapping]) it supports; requirement ids are checked against
+// each framework's form ([Frameworks]). A package under data.aspm.controls
+// without custom.id and without violations is a library; one with
+// violations but no id is an error. Policies may read settings from data
+// ([Options.Data]) but not the clock: the posture carries its own time.
+//
+// The built-in library (package compliance/policies) is loaded unless
+// [Options.DisableBuiltins] is set; custom controls come from fs.FS values,
+// directories and OPA bundles and behave exactly like built-in ones.
+// [Options.Gate] overrides whether a control gates.
+//
+// # The engine
+//
+// [New] loads and compiles every policy once in the sandbox of
+// internal/opasandbox (no http.send, no DNS, no clock, no randomness; see
+// [ErrForbiddenBuiltin]) and prepares a single query that evaluates every
+// control in one pass. [Engine.Evaluate] converts the posture to Rego's
+// representation once and runs that query under a deadline
+// ([Options.Timeout], [ErrTimeout]). An Engine is safe for concurrent use.
+//
+// # Results
+//
+// A [Report] holds, per control, a [Result]: a [Status] (pass, fail,
+// not_applicable, error), a human message, the violations and the evidence
+// ids that decided it. A control whose Rego fails at run time gets
+// [StatusError] without hiding the others' results. Per framework, a
+// [FrameworkResult] counts the requirements mapped, covered and passed,
+// with a pass rate and a status per requirement; [Report.ForFramework]
+// narrows a report to one framework. The [Gate] fails when a gating control
+// fails or errs.
+//
+// # Export
+//
+// [Report.WriteJSON] writes the report as stable JSON (every list sorted)
+// and [ReadReport] reads it back; [WriteOSCAL] writes a NIST OSCAL 1.1.2
+// assessment-results document with name-based (version 5) UUIDs and the
+// times given in [OSCALOptions], so the same report gives the same bytes.
+package compliance

@@ -1,0 +1,50 @@
+# METADATA
+# title: Every production repository is covered by static analysis (SAST)
+# description: >-
+#   Every repository that ships to production (its own environment is
+#   production, it is tagged "production", or a production application or
+#   service contains it) has a static application security testing scan
+#   (coverage kind "sast") recorded within the last coverage_max_age_days
+#   days (default 90; set data.aspm.config.coverage_max_age_days) before
+#   the posture's generated_at. Not applicable when no production
+#   repository is known.
+# custom:
+#   id: ASPM-COV-01
+#   gate: true
+#   severity: high
+#   frameworks:
+#     ssdf: ["PW.7.2", "RV.1.2"]
+#     pci-dss-4: ["6.2.3"]
+#     soc2: ["CC7.1", "CC8.1"]
+#     iso27001: ["A.8.25", "A.8.28", "A.8.29"]
+package aspm.controls.coverage_sast
+
+import data.aspm.lib.posture
+import rego.v1
+
+default applicable := true
+
+applicable := false if count(posture.production_repositories) == 0
+
+violations contains v if {
+	some r in posture.production_repositories
+	not r in posture.covered_by_kind["sast"]
+	v := {
+		"msg": _msg(r),
+		"evidence": [sprintf("asset:%s", [r])],
+	}
+}
+
+evidence contains e if {
+	count(violations) == 0
+	some r in posture.production_repositories
+	e := sprintf("asset:%s", [r])
+}
+
+_msg(r) := sprintf("production repository %s was last scanned by SAST at %s, more than %d days before the posture", [
+	r,
+	posture.last_scan("sast", r),
+	posture.coverage_max_age_days,
+]) if posture.last_scan("sast", r)
+
+else := sprintf("production repository %s has no SAST coverage", [r])

@@ -1,0 +1,89 @@
+# METADATA
+# title: No open least-privilege finding
+# description: >-
+#   No identity or permission problem is open: no finding of kind "access"
+#   (an over-privileged role, a stale or shared credential, a missing
+#   review) is active, and no entry of the posture's access list reports an
+#   issue, unless the entry says it is resolved ("resolved" true or "open"
+#   false). A finding is judged unless an analyst's triage decision holds at
+#   the posture's date. Not applicable when the posture has no access
+#   finding, no access entry and no access-review coverage.
+# custom:
+#   id: ASPM-IAM-01
+#   gate: false
+#   severity: high
+#   frameworks:
+#     asvs: ["V4.1.3"]
+#     ssdf: ["PS.1.1"]
+#     pci-dss-4: ["7.2.1", "7.2.2", "7.2.5"]
+#     soc2: ["CC6.1", "CC6.3"]
+#     iso27001: ["A.5.15", "A.5.18", "A.8.2"]
+package aspm.controls.least_privilege
+
+import data.aspm.lib.posture
+import rego.v1
+
+default applicable := true
+
+applicable := false if {
+	count(posture.access) == 0
+	not _any_access_finding
+	not _any_access_coverage
+}
+
+_any_access_finding if {
+	some f in posture.findings
+	f.kind == "access"
+}
+
+_any_access_coverage if {
+	some c in posture.coverage
+	posture.coverage_kind(c) == "access"
+}
+
+violations contains v if {
+	some f in posture.active_findings
+	f.kind == "access"
+	v := {
+		"msg": sprintf("least-privilege finding %s is open: %s", [posture.id(f), posture.text(f, "title")]),
+		"evidence": posture.finding_evidence(f),
+	}
+}
+
+violations contains v if {
+	some i, x in posture.access
+	posture.nonempty(x.issue)
+	not _resolved(x)
+	v := {
+		"msg": sprintf("access entry %s reports %s", [_who(i, x), posture.text(x, "issue")]),
+		"evidence": [_ref(i, x)],
+	}
+}
+
+_resolved(x) if x.resolved == true
+
+_resolved(x) if x.open == false
+
+_who(i, x) := sprintf("%s %s", [posture.text(x, "kind"), posture.text(x, "principal")]) if {
+	posture.nonempty(x.kind)
+	posture.nonempty(x.principal)
+} else := posture.text(x, "principal") if {
+	posture.nonempty(x.principal)
+} else := sprintf("#%d", [i])
+
+_ref(i, x) := sprintf("principal:%s", [x.principal]) if posture.nonempty(x.principal)
+
+else := sprintf("access:%d", [i])
+
+evidence contains e if {
+	count(violations) == 0
+	some f in posture.findings
+	f.kind == "access"
+	e := sprintf("finding:%s", [posture.id(f)])
+}
+
+evidence contains e if {
+	count(violations) == 0
+	some i, x in posture.access
+	e := _ref(i, x)
+}

@@ -1,0 +1,531 @@
+# Helpers shared by the built-in controls: defensive views of the posture
+# document (aspm-posture/1) and the predicates the controls agree on.
+#
+# Robustness: the controls run with strict builtin errors, so a builtin
+# that receives a value of the wrong type would abort the evaluation of
+# every control. Builtin calls here are guarded by type checks, timestamps
+# are validated before they are parsed, and fields are otherwise compared
+# with == and in, which never fail: a posture with missing fields, nulls or
+# values of the wrong type is judged on what it holds. Enumerated values
+# (kinds, severities, states, priorities) are compared as the posture
+# schema spells them: lower case, priorities "P1".."P4".
+#
+# Speed: a posture may hold 100,000 findings, so what runs once per finding
+# is kept to plain comparisons, and each list is filtered once into a
+# complete rule that the controls share.
+#
+# Beware a Rego subtlety when extending this file: "not f(x.y)" is
+# undefined, not true, when x.y is undefined; read such fields with text()
+# or object.get first.
+#
+# Custom controls may import this package (import data.aspm.lib.posture) as
+# long as the built-in library is loaded.
+package aspm.lib.posture
+
+import rego.v1
+
+# --- The posture's lists, keeping objects only ------------------------------
+
+assets := _objects("assets")
+
+edges := [e |
+	some e in _objects("edges")
+	is_string(e.from)
+	is_string(e.to)
+]
+
+findings := _objects("findings")
+
+coverage := _objects("coverage")
+
+sboms := _objects("sboms")
+
+access := _objects("access")
+
+_objects(key) := [x |
+	is_array(input[key])
+	some x in input[key]
+	is_object(x)
+]
+
+# --- Scalars ----------------------------------------------------------------
+
+# str(x) is x when x is a string, "" otherwise.
+str(x) := x if is_string(x)
+
+else := ""
+
+# text(x, path) is the string at path (a key or an array of keys) in the
+# object x, "" when absent or not a string.
+text(x, path) := str(object.get(x, path, ""))
+
+# nonempty(x) holds for a string with more than white space.
+nonempty(x) if {
+	is_string(x)
+	trim_space(x) != ""
+}
+
+# id(x) is a finding's or an asset's id, "(no id)" when it has none.
+id(x) := x.id if nonempty(x.id)
+
+else := "(no id)"
+
+# tags(a) is an asset's tags, lower-cased.
+tags(a) := {lower(t) |
+	is_array(a.tags)
+	some t in a.tags
+	is_string(t)
+}
+
+# prop(a, name) is an asset's property name as a string ("" when absent).
+prop(a, name) := str(a.properties[name]) if is_object(a.properties)
+
+else := ""
+
+# --- Time -------------------------------------------------------------------
+
+# now_ns is the posture's generated_at in nanoseconds since the epoch;
+# undefined when generated_at is missing or not a valid RFC 3339 timestamp.
+now_ns := ts_ns(input.generated_at)
+
+# today is the calendar date (YYYY-MM-DD) of generated_at; undefined when
+# generated_at is not valid.
+today := substring(input.generated_at, 0, 10) if valid_timestamp(input.generated_at)
+
+day_ns := ((24 * 60) * 60) * 1000000000
+
+# ts_ns(s) parses an RFC 3339 timestamp to nanoseconds; undefined (never an
+# error) when s is not a valid timestamp between the years 1700 and 2261.
+ts_ns(s) := time.parse_rfc3339_ns(s) if valid_timestamp(s)
+
+# set_time(s) holds when s names a moment: a non-empty string other than
+# Go's zero time, which encoders write for "never".
+set_time(s) if {
+	nonempty(s)
+	not startswith(s, "0001-01-01T00:00:00")
+}
+
+_timestamp_re := `^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`
+
+# valid_timestamp(s) holds for an RFC 3339 timestamp that
+# time.parse_rfc3339_ns accepts without error.
+valid_timestamp(s) if {
+	is_string(s)
+	regex.match(_timestamp_re, s)
+	valid_date(substring(s, 0, 10))
+}
+
+# valid_date(s) holds for a calendar date YYYY-MM-DD between the years 1700
+# and 2261 (the range a nanosecond timestamp can hold, with a margin).
+valid_date(s) if {
+	is_string(s)
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, s)
+	y := to_number(substring(s, 0, 4))
+	m := to_number(substring(s, 5, 2))
+	d := to_number(substring(s, 8, 2))
+	y >= 1700
+	y <= 2261
+	d >= 1
+	d <= _days_in_month(y, m)
+}
+
+_days_in_month(_, m) := 31 if m in {1, 3, 5, 7, 8, 10, 12}
+
+_days_in_month(_, m) := 30 if m in {4, 6, 9, 11}
+
+_days_in_month(y, 2) := 29 if _leap(y)
+
+_days_in_month(y, 2) := 28 if not _leap(y)
+
+_leap(y) if {
+	y % 4 == 0
+	y % 100 != 0
+}
+
+_leap(y) if y % 400 == 0
+
+# --- Configuration ----------------------------------------------------------
+#
+# Two thresholds can be set as data (a data.json in a bundle, or a Rego
+# module "package aspm.config"):
+#   data.aspm.config.coverage_max_age_days      default 90
+#   data.aspm.config.risk_acceptance_max_days   default 365
+
+coverage_max_age_days := d if {
+	d := data.aspm.config.coverage_max_age_days
+	is_number(d)
+	d > 0
+} else := 90
+
+risk_acceptance_max_days := d if {
+	d := data.aspm.config.risk_acceptance_max_days
+	is_number(d)
+	d > 0
+} else := 365
+
+# --- Findings ---------------------------------------------------------------
+#
+# The lists below are each computed once per evaluation. Grouping uses
+# partial object rules (name[key] := [...]), which OPA evaluates with a
+# comprehension index: one pass over the list, whatever the number of keys.
+
+# is_open(f): the finding is still present: its open field is not false.
+# (The builder sets open false for a fixed finding; state is not read.)
+is_open(f) if not f.open == false
+
+# suppressed(f): an analyst's triage decision holds at generated_at. A
+# decision whose expiry is past, unreadable, or cannot be compared (no valid
+# generated_at) does not hold.
+suppressed(f) if {
+	is_object(f.triage)
+	nonempty(f.triage.status)
+	not _triage_lapsed(f.triage)
+}
+
+_triage_lapsed(t) if {
+	set_time(t.expires)
+	not _after_now(t.expires)
+}
+
+_after_now(s) if ts_ns(s) > now_ns
+
+# active(f): open and not suppressed, the findings controls judge.
+active(f) if {
+	is_open(f)
+	not suppressed(f)
+}
+
+# active_findings are the findings that are open and not suppressed.
+active_findings := array.concat(_open_untriaged, _open_triaged)
+
+_open_untriaged := [f |
+	some f in findings
+	not f.open == false
+	not f.triage.status
+]
+
+_open_triaged := [f |
+	some f in _triaged
+	not f.open == false
+	not suppressed(f)
+]
+
+_triaged := [f |
+	some f in findings
+	f.triage.status
+]
+
+# active_of_kind[k] is the active findings of kind k (undefined when none).
+active_of_kind[k] := fs if {
+	some k in {f.kind | some f in active_findings}
+	fs := [f | some f in active_findings; f.kind == k]
+}
+
+# finding_kinds is the set of kinds of all findings, active or not.
+finding_kinds := {f.kind | some f in findings}
+
+# active_of_priority[p] is the active findings of risk priority p.
+active_of_priority[p] := fs if {
+	some p in {"P1", "P2", "P3", "P4"}
+	fs := [f | some f in active_findings; f.risk.priority == p]
+}
+
+# past_sla(f): the finding's SLA is breached: by the builder's flag, or,
+# when the posture has no flag, by a due date before generated_at.
+past_sla(f) if f.sla.breached == true
+
+past_sla(f) if {
+	not f.sla.breached == false
+	not f.sla.breached == true
+	ts_ns(f.sla.due) < now_ns
+}
+
+# overdue_findings are the active findings past their SLA.
+overdue_findings := array.concat(object.get(_by_breached, true, []), _overdue_by_date)
+
+_by_breached[b] := fs if {
+	some b in {true, false}
+	fs := [f | some f in active_findings; f.sla.breached == b]
+}
+
+# Findings without a boolean breached flag (a hand-written posture) are
+# judged by their due date; the pass is skipped when every finding has one.
+_overdue_by_date := [f |
+	count(object.get(_by_breached, true, [])) + count(object.get(_by_breached, false, [])) < count(active_findings)
+	some f in active_findings
+	not f.sla.breached == true
+	not f.sla.breached == false
+	ts_ns(f.sla.due) < now_ns
+]
+
+# kev(f): the vulnerability is listed in CISA's KEV catalog (risk.kev is
+# true, or an object whose listed is true).
+kev(f) if f.risk.kev == true
+
+kev(f) if f.risk.kev.listed == true
+
+# severity(f), priority(f) and reachability(f) are the field as a string,
+# "" when absent.
+severity(f) := text(f, "severity")
+
+priority(f) := text(f, ["risk", "priority"])
+
+reachability(f) := text(f, ["risk", "reachability"])
+
+# due(f) is the SLA due date as written, "" when none.
+due(f) := text(f, ["sla", "due"])
+
+# linked(f) is the sorted set of asset ids the finding is linked to.
+linked(f) := {a |
+	some a in f.assets
+	is_string(a)
+}
+
+# finding_evidence(f) is ["finding:<id>", "asset:<id>"...], assets sorted.
+finding_evidence(f) := array.concat([concat("", ["finding:", id(f)])], [concat("", ["asset:", a]) | some a in linked(f)])
+
+# --- Assets -----------------------------------------------------------------
+
+# asset_ids is the set of every asset's id.
+asset_ids := {a.id |
+	some a in assets
+	is_string(a.id)
+}
+
+# services is the set of service assets.
+services := {a.id |
+	some a in assets
+	a.kind == "service"
+	is_string(a.id)
+}
+
+# production_ids is the set of assets that run in production: their
+# environment is production, or they have a runs_in edge to an environment
+# asset whose environment is production.
+production_ids := {a.id |
+	some a in assets
+	a.environment == "production"
+	is_string(a.id)
+} | {e.from |
+	some e in edges
+	e.type == "runs_in"
+	e.to in _production_environments
+}
+
+_production_environments := {a.id |
+	some a in assets
+	a.kind == "environment"
+	a.environment == "production"
+}
+
+# production_repositories is the set of repositories that ship to
+# production: the repository itself is production (environment, runs_in, or
+# the tag "production"), or a production asset (an application, a service)
+# contains it.
+production_repositories := {a.id |
+	some a in assets
+	a.kind == "repository"
+	is_string(a.id)
+	_production_repository(a)
+}
+
+_production_repository(a) if a.id in production_ids
+
+_production_repository(a) if "production" in tags(a)
+
+_production_repository(a) if a.id in _contained_in_production
+
+_contained_in_production := {e.to |
+	some e in edges
+	e.type == "contains"
+	e.from in production_ids
+}
+
+# dependency_assets are the components (third-party packages) and container
+# images of the inventory.
+dependency_assets := [a |
+	some a in assets
+	a.kind in {"component", "image"}
+	is_string(a.id)
+]
+
+# --- Coverage ---------------------------------------------------------------
+
+# coverage_kind(c) is a coverage record's kind, with "secrets" read as
+# "secret".
+coverage_kind(c) := "secret" if c.kind == "secrets"
+
+else := str(c.kind)
+
+# stale(c): the record's scan time is more than coverage_max_age_days
+# before generated_at. A record whose age cannot be computed is not stale.
+stale(c) if (now_ns - ts_ns(c.at)) > coverage_max_age_days * day_ns
+
+# covered_by_kind maps each coverage kind in the posture, and always "sast",
+# "sca" and "secret", to the set of assets with a coverage record of that
+# kind that is not stale.
+covered_by_kind := {k: covered |
+	some k in ({"sast", "sca", "secret"} | {coverage_kind(c) | some c in coverage})
+	covered := {c.asset |
+		some c in _fresh_coverage
+		c.kind == k
+	}
+}
+
+_fresh_coverage := [{"kind": coverage_kind(c), "asset": c.asset} |
+	some c in coverage
+	is_string(c.asset)
+	not stale(c)
+]
+
+# last_scan(k, asset) is the newest scan time of kind k recorded for asset
+# (as written); undefined when none.
+last_scan(k, asset) := max([str(c.at) |
+	some c in coverage
+	c.asset == asset
+	coverage_kind(c) == k
+])
+
+# --- Deployments and SBOMs --------------------------------------------------
+
+# deploy_edges are the deploys edges (a service runs an image).
+deploy_edges := [e |
+	some e in edges
+	e.type == "deploys"
+]
+
+# deployed_images is the set of assets some deploys edge points to.
+deployed_images := {e.to | some e in deploy_edges}
+
+# deploying_services is the set of assets with a deploys edge.
+deploying_services := {e.from | some e in deploy_edges}
+
+# sbom_assets is the set of assets with an SBOM recorded.
+sbom_assets := {s.asset |
+	some s in sboms
+	is_string(s.asset)
+}
+
+# sbom_covered is the set of assets whose SBOM is known: recorded for the
+# asset, or, for an image, recorded for a service that deploys it.
+sbom_covered := sbom_assets | {e.to |
+	some e in deploy_edges
+	e.from in sbom_assets
+}
+
+# --- Internet exposure ------------------------------------------------------
+
+# internet_ids is the set of assets whose exposure is internet.
+internet_ids := {a.id |
+	some a in assets
+	a.exposure == "internet"
+	is_string(a.id)
+}
+
+# internet_services is the set of services reachable from the internet: the
+# service's exposure is internet, it exposes an internet-facing asset (an
+# endpoint), or an internet-facing asset (a load balancer, an ingress)
+# exposes it.
+internet_services := (services & internet_ids) | {x |
+	some e in edges
+	e.type == "exposes"
+	some x in _exposed_end(e)
+}
+
+_exposed_end(e) := {e.from} if {
+	e.from in services
+	e.to in internet_ids
+} else := {e.to} if {
+	e.to in services
+	e.from in internet_ids
+} else := set()
+
+# exposed_assets is the set of assets that make up an internet-facing
+# service: the services themselves and every asset reachable from them over
+# deploys, contains, depends_on and exposes edges (the images they deploy,
+# their packages and the packages those depend on, the endpoints they
+# serve), up to 16 edges away.
+exposed_assets := ((((((((internet_services | _hop1) | _hop2) | _hop3) | _hop4) | _hop5) | _hop6) | _hop7) | _hop8) | _far
+
+_runtime_edges := [[e.from, e.to] |
+	some e in edges
+	e.type in {"deploys", "contains", "depends_on", "exposes"}
+]
+
+# _next(frontier, seen) is the set of assets one edge away from frontier
+# that are not in seen; each step reads the edges once.
+_next(frontier, seen) := {to |
+	count(frontier) > 0
+	some [from, to] in _runtime_edges
+	from in frontier
+	not to in seen
+}
+
+_seen1 := internet_services
+
+_hop1 := _next(internet_services, _seen1)
+
+_seen2 := _seen1 | _hop1
+
+_hop2 := _next(_hop1, _seen2)
+
+_seen3 := _seen2 | _hop2
+
+_hop3 := _next(_hop2, _seen3)
+
+_seen4 := _seen3 | _hop3
+
+_hop4 := _next(_hop3, _seen4)
+
+_seen5 := _seen4 | _hop4
+
+_hop5 := _next(_hop4, _seen5)
+
+_seen6 := _seen5 | _hop5
+
+_hop6 := _next(_hop5, _seen6)
+
+_seen7 := _seen6 | _hop6
+
+_hop7 := _next(_hop6, _seen7)
+
+_seen8 := _seen7 | _hop7
+
+_hop8 := _next(_hop7, _seen8)
+
+# Past 8 edges, the rest of the way (rare) is walked with graph.reachable
+# over the edges that leave the last frontier's reach.
+_far := graph.reachable(_far_graph, _hop8) if count(_hop8) > 0
+
+else := set()
+
+_far_graph[n] := targets if {
+	some n in {x | some [x, _] in _runtime_edges} | {x | some [_, x] in _runtime_edges}
+	targets := {to | some [from, to] in _runtime_edges; from == n}
+}
+
+# eol_findings are the findings whose rule reports an end-of-life
+# component: the rule id is "eol" or "eosl", or contains "end-of-life",
+# "end_of_life" or "endoflife", in any case. The rule ids are matched once
+# each, not once per finding.
+eol_findings := [f |
+	count(_eol_rules) > 0
+	some f in findings
+	f.rule_id in _eol_rules
+]
+
+_eol_rules := {r |
+	some r in {f.rule_id | some f in findings}
+	is_string(r)
+	regex.match(`(?i)^(eol|eosl)$|end-of-life|end_of_life|endoflife`, r)
+}
+
+# --- Risk acceptances -------------------------------------------------------
+
+# risk_acceptances are the findings, not fixed, whose triage status accepts
+# the risk (accepted_risk, wont_fix), whether or not it has expired.
+risk_acceptances := [f |
+	some f in _triaged
+	not f.open == false
+	f.triage.status in {"accepted_risk", "wont_fix"}
+]
