@@ -12,6 +12,7 @@
 //	cvss       score CVSS v2, v3.x and v4.0 vectors
 //	score      score findings by exploitability (CVSS, EPSS, KEV, SSVC) and explain why
 //	inventory  read SBOMs, catalogs and manifests into one asset graph
+//	comply     evaluate compliance controls (Rego) against the posture, with evidence
 //	dedup      group findings of one or more tools into clusters, one problem each
 //	diff       compare scans with a baseline: new, unchanged, updated, fixed
 //	track      apply scans to a state store (SQLite) and print what changed
@@ -47,6 +48,7 @@ Commands:
   cvss       score CVSS v2, v3.x and v4.0 vectors
   score      score findings by exploitability (CVSS, EPSS, KEV, SSVC) and explain why
   inventory  read SBOMs, catalogs and manifests into one asset graph
+  comply     evaluate compliance controls (Rego) against the posture, with evidence
   dedup      group findings of one or more tools into clusters, one problem each
   diff       compare scans with a baseline: new, unchanged, updated, fixed
   track      apply scans to a state store (SQLite) and print what changed
@@ -82,6 +84,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runScore(args[1:], stdin, stdout, stderr)
 	case "inventory":
 		return runInventory(args[1:], stdin, stdout, stderr)
+	case "comply":
+		return runComply(args[1:], stdin, stdout, stderr)
 	case "dedup":
 		return runDedup(args[1:], stdin, stdout, stderr)
 	case "diff":
