@@ -17,9 +17,9 @@ import (
 	"github.com/aspmkit/aspm/correlate"
 	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/findings/detect"
+	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/inventory/load"
-	"github.com/aspmkit/aspm/internal/limits"
 )
 
 const complyUsage = `Usage: aspm comply [--framework NAME] [--policy DIR]... [--posture FILE | INPUT...]
