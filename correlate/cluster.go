@@ -2,7 +2,9 @@ package correlate
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
 	"strconv"
 	"strings"
 
@@ -16,18 +18,51 @@ import (
 func Identities(fs []findings.Finding, opts Options) []string {
 	strategies := strategyCache{opts: opts}
 	occ := occurrences(fs, opts, &strategies)
+	strategies.all()
 	out := make([]string, len(fs))
-	for i := range fs {
-		f := &fs[i]
-		out[i] = strategies.get(f.Kind).Identity(f, occ[i])
-	}
+	parallel(len(fs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			f := &fs[i]
+			out[i] = strategies.m[f.Kind].Identity(f, occ[i])
+		}
+	})
 	return out
+}
+
+// parallel runs work over [0, n) in chunks, on as many goroutines as
+// GOMAXPROCS allows, and returns when all are done. Small inputs run on
+// the caller's goroutine.
+func parallel(n int, work func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 4096 || workers < 2 {
+		work(0, n)
+		return
+	}
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // strategyCache resolves each kind's strategy once.
 type strategyCache struct {
 	opts Options
 	m    map[findings.Kind]Strategy
+}
+
+// all resolves the strategy of every kind, so that c.m can then be read
+// from several goroutines.
+func (c *strategyCache) all() {
+	for _, k := range findings.Kinds {
+		c.get(k)
+	}
 }
 
 func (c *strategyCache) get(k findings.Kind) Strategy {
@@ -191,12 +226,21 @@ func dedup(fs []findings.Finding, ids []string, opts Options) []Cluster {
 	byKey := map[corrKey][]int32{}
 	strategies := strategyCache{opts: opts}
 	for i := range fs {
-		f := &fs[i]
-		for _, k := range strategies.get(f.Kind).Correlation(f) {
-			ck := corrKey{f.Kind, k}
+		strategies.get(fs[i].Kind) // kinds outside findings.Kinds too
+	}
+	keys := make([][]string, n)
+	parallel(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			keys[i] = strategies.m[fs[i].Kind].Correlation(&fs[i])
+		}
+	})
+	for i := range fs {
+		for _, k := range keys[i] {
+			ck := corrKey{fs[i].Kind, k}
 			byKey[ck] = append(byKey[ck], int32(i))
 		}
 	}
+	keys = nil
 	for _, members := range byKey {
 		if len(members) < 2 {
 			continue
@@ -244,9 +288,11 @@ func dedup(fs []findings.Finding, ids []string, opts Options) []Cluster {
 		}
 		c.Members = append(c.Members, Member{Index: i, ID: f.ID, Identity: ids[i], Tool: f.Tool.Name, Source: f.Source})
 	}
-	for ci := range out {
-		finish(&out[ci], fs)
-	}
+	parallel(len(out), func(lo, hi int) {
+		for ci := lo; ci < hi; ci++ {
+			finish(&out[ci], fs)
+		}
+	})
 	return out
 }
 
@@ -290,6 +336,10 @@ func relateByRegion(fs []findings.Finding, members []int32, uf unionFind) {
 
 // finish computes a cluster's unions from its members.
 func finish(c *Cluster, fs []findings.Finding) {
+	if len(c.Members) == 1 {
+		finishOne(c, &fs[c.Members[0].Index])
+		return
+	}
 	sev := findings.SeverityUnknown
 	var tools, rules, vulns, cwes, idents []string
 	primary := ""
@@ -321,6 +371,32 @@ func finish(c *Cluster, fs []findings.Finding) {
 		up := strings.ToUpper(primary)
 		vulns = slices.DeleteFunc(set(vulns), func(v string) bool { return v == up })
 		c.VulnerabilityIDs = append([]string{primary}, vulns...)
+	}
+}
+
+// finishOne is finish for a cluster of one finding (most clusters), with
+// fewer allocations.
+func finishOne(c *Cluster, f *findings.Finding) {
+	c.Severity = f.Severity
+	if c.Severity.Rank() == 0 {
+		c.Severity = findings.SeverityUnknown
+	}
+	c.Tools = []string{f.Tool.Name}
+	if f.RuleID != "" {
+		c.RuleIDs = []string{f.RuleID}
+	}
+	c.CWEs = set(slices.Clone(f.CWEs))
+	c.Identities = []string{c.Members[0].Identity}
+	if len(f.VulnerabilityIDs) > 0 {
+		primary := f.VulnerabilityIDs[0]
+		up := strings.ToUpper(primary)
+		rest := make([]string, 0, len(f.VulnerabilityIDs))
+		rest = append(rest, primary)
+		for _, v := range f.VulnerabilityIDs[1:] {
+			rest = append(rest, strings.ToUpper(v))
+		}
+		aliases := slices.DeleteFunc(set(rest[1:]), func(v string) bool { return v == up })
+		c.VulnerabilityIDs = append(rest[:1], aliases...)
 	}
 }
 

@@ -15,7 +15,8 @@ import (
 	"github.com/aspmkit/aspm/findings"
 )
 
-// Strategy computes the keys of findings of one kind.
+// Strategy computes the keys of findings of one kind. Its methods may be
+// called from several goroutines at once, on different findings.
 //
 // The identity key says which findings are "the same finding" across scans
 // of one tool: it must survive moved lines and reworded descriptions.
