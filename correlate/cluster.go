@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"runtime"
 	"slices"
-	"sync"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aspmkit/aspm/findings"
 )
