@@ -41,9 +41,9 @@ func conftestExamples(t *testing.T) string {
 	}
 	if fi, err := os.Stat(dir); dir == "" || err != nil || !fi.IsDir() {
 		if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not in the module cache, and CI=true requires it (.ci/run downloads it: go mod download %s)", conftestModule, conftestModule)
-	}
-	t.Skipf("skipping: %s is not in the module cache (go mod download %s)", conftestModule, conftestModule)
+			t.Fatalf("%s is not in the module cache, and CI=true requires it (.ci/run downloads it: go mod download %s)", conftestModule, conftestModule)
+		}
+		t.Skipf("skipping: %s is not in the module cache (go mod download %s)", conftestModule, conftestModule)
 	}
 	return dir
 }
