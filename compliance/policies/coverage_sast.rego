@@ -28,7 +28,7 @@ applicable := false if count(posture.production_repositories) == 0
 
 violations contains v if {
 	some r in posture.production_repositories
-	not r in posture.covered_by_kind["sast"]
+	not r in posture.covered_by_kind.sast
 	v := {
 		"msg": _msg(r),
 		"evidence": [sprintf("asset:%s", [r])],

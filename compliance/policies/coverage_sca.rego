@@ -29,7 +29,7 @@ applicable := false if count(posture.production_repositories) == 0
 
 violations contains v if {
 	some r in posture.production_repositories
-	not r in posture.covered_by_kind["sca"]
+	not r in posture.covered_by_kind.sca
 	v := {
 		"msg": _msg(r),
 		"evidence": [sprintf("asset:%s", [r])],

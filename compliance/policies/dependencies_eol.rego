@@ -2,13 +2,12 @@
 # title: Dependencies are not end-of-life
 # description: >-
 #   No component (a third-party package) or container image in the
-#   inventory has reached its end of life, and no open finding reports one.
+#   inventory has reached its end of life.
 #   An asset is end-of-life when its property "eol" is "true" or "yes", or a
 #   date (YYYY-MM-DD, or an RFC 3339 timestamp) on or before the posture's
-#   date, or when it is tagged "eol" or "end-of-life". A finding reports one
-#   when its rule id is "eol" or "eosl", or contains "end-of-life",
-#   "end_of_life" or "endoflife". Not applicable when the posture has no
-#   component, no image and no such finding.
+#   date, or when it is tagged "eol" or "end-of-life" (an SBOM or inventory
+#   importer, or a catalog entry, records it). Not applicable when the
+#   posture has no component and no image.
 # custom:
 #   id: ASPM-DEP-01
 #   gate: false
@@ -26,12 +25,7 @@ import rego.v1
 
 default applicable := true
 
-applicable := false if {
-	count(posture.dependency_assets) == 0
-	not _any_eol_finding
-}
-
-_any_eol_finding if count(posture.eol_findings) > 0
+applicable := false if count(posture.dependency_assets) == 0
 
 # eol(a) explains why asset a is end-of-life; undefined when it is not.
 eol(a) := sprintf("property eol is %q", [posture.prop(a, "eol")]) if {
@@ -55,15 +49,6 @@ violations contains v if {
 	v := {
 		"msg": sprintf("%s %s is end-of-life (%s)", [a.kind, a.id, why]),
 		"evidence": [sprintf("asset:%s", [a.id])],
-	}
-}
-
-violations contains v if {
-	some f in posture.eol_findings
-	posture.active(f)
-	v := {
-		"msg": sprintf("finding %s reports an end-of-life dependency: %s", [posture.id(f), posture.text(f, "title")]),
-		"evidence": posture.finding_evidence(f),
 	}
 }
 

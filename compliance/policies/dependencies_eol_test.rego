@@ -36,20 +36,6 @@ test_fail_eol_property_date_and_tag if {
 	count(dependencies_eol.evidence) == 0 with input as p
 }
 
-test_fail_eol_finding if {
-	p := fixtures.with_findings([fixtures.finding("f-eol", {
-		"kind": "container",
-		"tool": "trivy",
-		"rule_id": "os-end-of-life",
-		"title": "debian 9 is no longer supported",
-		"assets": [fixtures.api_image],
-	})])
-	dependencies_eol.violations == {{
-		"msg": "finding f-eol reports an end-of-life dependency: debian 9 is no longer supported",
-		"evidence": ["finding:f-eol", "asset:image:ghcr.io/acme/api:1.0"],
-	}} with input as p
-}
-
 test_pass_garbled_eol_property if {
 	p := with_assets([{"id": "component:x", "kind": "component", "name": "x", "properties": {"eol": "2024-02-30"}}])
 	count(dependencies_eol.violations) == 0 with input as p

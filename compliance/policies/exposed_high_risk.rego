@@ -3,12 +3,13 @@
 # description: >-
 #   No open finding of risk priority P1 or P2 is linked to an
 #   internet-exposed service or to what it is made of (the images it
-#   deploys, their packages and dependencies, the endpoints it serves),
-#   unless reachability analysis shows the vulnerable code unreachable: a
-#   finding whose reachability is unknown or was not analysed counts. A
-#   finding is judged unless an analyst's triage decision holds at the
-#   posture's date. Not applicable when no internet-exposed service is
-#   known.
+#   deploys, their packages and dependencies, the endpoints it serves, up
+#   to 16 edges away), unless reachability analysis shows the vulnerable
+#   code unreachable: a finding whose reachability is unknown or was not
+#   analysed counts. A finding is judged unless it is suppressed at the
+#   posture's date (its suppressed field is true, for a VEX statement or a
+#   tool's suppression, or an analyst's triage decision has not expired).
+#   Not applicable when no internet-exposed service is known.
 # custom:
 #   id: ASPM-EXP-01
 #   gate: true
@@ -30,20 +31,23 @@ applicable := false if count(posture.internet_services) == 0
 violations contains v if {
 	some f in posture.active_findings
 	f.risk.priority in {"P1", "P2"}
-	not f.risk.reachability == "unreachable"
 	on := {a |
 		some a in f.assets
 		a in posture.exposed_assets
 	}
 	count(on) > 0
+	not f.risk.reachability == "unreachable"
 	v := {
-		"msg": sprintf("finding %s (%s, reachability %s) is open on internet-exposed %s", [
-			posture.id(f),
-			posture.priority(f),
+		"msg": sprintf("finding %v (%s, reachability %v) is open on internet-exposed %s", [
+			object.get(f, "id", "(no id)"),
+			f.risk.priority,
 			_reach(f),
 			concat(", ", on),
 		]),
-		"evidence": posture.finding_evidence(f),
+		"evidence": array.concat(
+			[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
+		),
 	}
 }
 
@@ -53,6 +57,6 @@ evidence contains e if {
 	e := sprintf("asset:%s", [s])
 }
 
-_reach(f) := posture.reachability(f) if posture.reachability(f) != ""
+_reach(f) := f.risk.reachability if posture.nonempty(f.risk.reachability)
 
 else := "not analysed"

@@ -93,6 +93,7 @@ finding(id, patch) := object.union(
 		"assets": [lodash],
 		"state": "unchanged",
 		"open": true,
+		"suppressed": false,
 		"first_seen": "2025-06-15T00:00:00Z",
 		"last_seen": "2025-06-29T00:00:00Z",
 		"triage": null,

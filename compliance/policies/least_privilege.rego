@@ -5,9 +5,11 @@
 #   (an over-privileged role, a stale or shared credential, a missing
 #   review) is active, and no entry of the posture's access list reports an
 #   issue, unless the entry says it is resolved ("resolved" true or "open"
-#   false). A finding is judged unless an analyst's triage decision holds at
-#   the posture's date. Not applicable when the posture has no access
-#   finding, no access entry and no access-review coverage.
+#   false). A finding is judged unless it is suppressed at the posture's
+#   date (its suppressed field is true, for a VEX statement or a tool's
+#   suppression, or an analyst's triage decision has not expired). Not
+#   applicable when the posture has no access finding, no access entry and
+#   no access-review coverage.
 # custom:
 #   id: ASPM-IAM-01
 #   gate: false
@@ -31,10 +33,7 @@ applicable := false if {
 	not _any_access_coverage
 }
 
-_any_access_finding if {
-	some f in posture.findings
-	f.kind == "access"
-}
+_any_access_finding if count(posture.access_findings) > 0
 
 _any_access_coverage if {
 	some c in posture.coverage
@@ -42,11 +41,14 @@ _any_access_coverage if {
 }
 
 violations contains v if {
-	some f in posture.active_findings
-	f.kind == "access"
+	some f in posture.access_findings
+	posture.active(f)
 	v := {
-		"msg": sprintf("least-privilege finding %s is open: %s", [posture.id(f), posture.text(f, "title")]),
-		"evidence": posture.finding_evidence(f),
+		"msg": sprintf("least-privilege finding %v is open: %v", [object.get(f, "id", "(no id)"), object.get(f, "title", "")]),
+		"evidence": array.concat(
+			[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
+		),
 	}
 }
 
@@ -77,9 +79,8 @@ else := sprintf("access:%d", [i])
 
 evidence contains e if {
 	count(violations) == 0
-	some f in posture.findings
-	f.kind == "access"
-	e := sprintf("finding:%s", [posture.id(f)])
+	some f in posture.access_findings
+	e := posture.finding_ref(f)
 }
 
 evidence contains e if {

@@ -10,9 +10,11 @@
 # (kinds, severities, states, priorities) are compared as the posture
 # schema spells them: lower case, priorities "P1".."P4".
 #
-# Speed: a posture may hold 100,000 findings, so what runs once per finding
-# is kept to plain comparisons, and each list is filtered once into a
-# complete rule that the controls share.
+# Speed: a posture may hold 100,000 findings, and OPA spends about a
+# microsecond on each expression it evaluates, so what runs once per
+# finding is kept to a few plain comparisons (no function calls), each list
+# is filtered once into a complete rule that the controls share, and the
+# violations build their evidence inline.
 #
 # Beware a Rego subtlety when extending this file: "not f(x.y)" is
 # undefined, not true, when x.y is undefined; read such fields with text()
@@ -24,7 +26,7 @@ package aspm.lib.posture
 
 import rego.v1
 
-# --- The posture's lists, keeping objects only ------------------------------
+# --- The posture's lists ----------------------------------------------------
 
 assets := _objects("assets")
 
@@ -34,7 +36,12 @@ edges := [e |
 	is_string(e.to)
 ]
 
-findings := _objects("findings")
+# findings is not filtered element by element, for speed: every rule that
+# reads a finding's fields first tests one of them with == or in, which
+# only an object can pass.
+findings := input.findings if is_array(input.findings)
+
+else := []
 
 coverage := _objects("coverage")
 
@@ -64,11 +71,6 @@ nonempty(x) if {
 	is_string(x)
 	trim_space(x) != ""
 }
-
-# id(x) is a finding's or an asset's id, "(no id)" when it has none.
-id(x) := x.id if nonempty(x.id)
-
-else := "(no id)"
 
 # tags(a) is an asset's tags, lower-cased.
 tags(a) := {lower(t) |
@@ -165,17 +167,19 @@ risk_acceptance_max_days := d if {
 
 # --- Findings ---------------------------------------------------------------
 #
-# The lists below are each computed once per evaluation. Grouping uses
-# partial object rules (name[key] := [...]), which OPA evaluates with a
-# comprehension index: one pass over the list, whatever the number of keys.
+# The lists below are complete rules, each computed once per evaluation.
 
 # is_open(f): the finding is still present: its open field is not false.
 # (The builder sets open false for a fixed finding; state is not read.)
 is_open(f) if not f.open == false
 
-# suppressed(f): an analyst's triage decision holds at generated_at. A
-# decision whose expiry is past, unreadable, or cannot be compared (no valid
-# generated_at) does not hold.
+# suppressed(f): the finding is suppressed at generated_at: the builder
+# says so (its suppressed field is true: an active triage, a suppression
+# the tool recorded, a VEX status of not_affected or fixed), or an
+# analyst's triage decision holds. A triage decision whose expiry is past,
+# unreadable, or cannot be compared (no valid generated_at) does not hold.
+suppressed(f) if f.suppressed == true
+
 suppressed(f) if {
 	is_object(f.triage)
 	nonempty(f.triage.status)
@@ -201,6 +205,7 @@ active_findings := array.concat(_open_untriaged, _open_triaged)
 _open_untriaged := [f |
 	some f in findings
 	not f.open == false
+	not f.suppressed == true
 	not f.triage.status
 ]
 
@@ -215,23 +220,8 @@ _triaged := [f |
 	f.triage.status
 ]
 
-# active_of_kind[k] is the active findings of kind k (undefined when none).
-active_of_kind[k] := fs if {
-	some k in {f.kind | some f in active_findings}
-	fs := [f | some f in active_findings; f.kind == k]
-}
-
-# finding_kinds is the set of kinds of all findings, active or not.
-finding_kinds := {f.kind | some f in findings}
-
-# active_of_priority[p] is the active findings of risk priority p.
-active_of_priority[p] := fs if {
-	some p in {"P1", "P2", "P3", "P4"}
-	fs := [f | some f in active_findings; f.risk.priority == p]
-}
-
-# past_sla(f): the finding's SLA is breached: by the builder's flag, or,
-# when the posture has no flag, by a due date before generated_at.
+# past_sla(f): the finding's SLA is breached: by its sla.breached flag, or,
+# when it has no boolean flag, by an sla.due date before generated_at.
 past_sla(f) if f.sla.breached == true
 
 past_sla(f) if {
@@ -241,56 +231,72 @@ past_sla(f) if {
 }
 
 # overdue_findings are the active findings past their SLA.
-overdue_findings := array.concat(object.get(_by_breached, true, []), _overdue_by_date)
+overdue_findings := array.concat(_overdue_flagged, _overdue_by_date)
 
-_by_breached[b] := fs if {
-	some b in {true, false}
-	fs := [f | some f in active_findings; f.sla.breached == b]
-}
+_overdue_flagged := [f |
+	some f in active_findings
+	f.sla.breached == true
+]
+
+# within_sla_findings are the active findings whose SLA is not breached:
+# sla.breached is false or, without that flag, sla.due is generated_at or
+# later.
+within_sla_findings := array.concat(_within_sla_flagged, _within_sla_by_date)
+
+_within_sla_flagged := [f |
+	some f in active_findings
+	f.sla.breached == false
+]
 
 # Findings without a boolean breached flag (a hand-written posture) are
-# judged by their due date; the pass is skipped when every finding has one.
+# judged by their due date; the passes are skipped when every finding has
+# one.
+_all_flagged if count(_overdue_flagged) + count(_within_sla_flagged) == count(active_findings)
+
 _overdue_by_date := [f |
-	count(object.get(_by_breached, true, [])) + count(object.get(_by_breached, false, [])) < count(active_findings)
+	not _all_flagged
 	some f in active_findings
 	not f.sla.breached == true
 	not f.sla.breached == false
 	ts_ns(f.sla.due) < now_ns
 ]
 
-# kev(f): the vulnerability is listed in CISA's KEV catalog (risk.kev is
-# true, or an object whose listed is true).
+_within_sla_by_date := [f |
+	not _all_flagged
+	some f in active_findings
+	not f.sla.breached == true
+	not f.sla.breached == false
+	ts_ns(f.sla.due) >= now_ns
+]
+
+# secret_findings and access_findings are the findings of kind secret and
+# access, active or not.
+secret_findings := [f |
+	some f in findings
+	f.kind == "secret"
+]
+
+access_findings := [f |
+	some f in findings
+	f.kind == "access"
+]
+
+# kev(f): CISA's KEV catalog lists the vulnerability (risk.kev is true).
 kev(f) if f.risk.kev == true
 
-kev(f) if f.risk.kev.listed == true
+# finding_ref(f) is "finding:<id>".
+finding_ref(f) := concat("", ["finding:", f.id]) if is_string(f.id)
 
-# severity(f), priority(f) and reachability(f) are the field as a string,
-# "" when absent.
-severity(f) := text(f, "severity")
+else := "finding:(no id)"
 
-priority(f) := text(f, ["risk", "priority"])
-
-reachability(f) := text(f, ["risk", "reachability"])
-
-# due(f) is the SLA due date as written, "" when none.
-due(f) := text(f, ["sla", "due"])
-
-# linked(f) is the sorted set of asset ids the finding is linked to.
-linked(f) := {a |
+# finding_evidence(f) is ["finding:<id>", "asset:<id>"...], the assets in
+# the posture's order (the builder sorts them).
+finding_evidence(f) := array.concat([finding_ref(f)], [concat("", ["asset:", a]) |
 	some a in f.assets
 	is_string(a)
-}
-
-# finding_evidence(f) is ["finding:<id>", "asset:<id>"...], assets sorted.
-finding_evidence(f) := array.concat([concat("", ["finding:", id(f)])], [concat("", ["asset:", a]) | some a in linked(f)])
+])
 
 # --- Assets -----------------------------------------------------------------
-
-# asset_ids is the set of every asset's id.
-asset_ids := {a.id |
-	some a in assets
-	is_string(a.id)
-}
 
 # services is the set of service assets.
 services := {a.id |
@@ -359,7 +365,7 @@ else := str(c.kind)
 
 # stale(c): the record's scan time is more than coverage_max_age_days
 # before generated_at. A record whose age cannot be computed is not stale.
-stale(c) if (now_ns - ts_ns(c.at)) > coverage_max_age_days * day_ns
+stale(c) if now_ns - ts_ns(c.at) > coverage_max_age_days * day_ns
 
 # covered_by_kind maps each coverage kind in the posture, and always "sast",
 # "sca" and "secret", to the set of assets with a coverage record of that
@@ -379,12 +385,24 @@ _fresh_coverage := [{"kind": coverage_kind(c), "asset": c.asset} |
 ]
 
 # last_scan(k, asset) is the newest scan time of kind k recorded for asset
-# (as written); undefined when none.
-last_scan(k, asset) := max([str(c.at) |
+# (as written); undefined when none. The times are grouped by a partial
+# object rule read whole (_last_scans), which OPA builds in one pass with a
+# comprehension index; reading the partial rule key by key would evaluate
+# its body once per key.
+last_scan(k, asset) := _last_scans[[k, asset]]
+
+_last_scans := {k: v | some k, v in _last_scans_parts}
+
+_last_scans_parts[key] := max(times) if {
+	some key in {c.key | some c in _scans}
+	times := [c.at | some c in _scans; c.key == key]
+}
+
+_scans := [{"key": [coverage_kind(c), c.asset], "at": c.at} |
 	some c in coverage
-	c.asset == asset
-	coverage_kind(c) == k
-])
+	is_string(c.asset)
+	is_string(c.at)
+]
 
 # --- Deployments and SBOMs --------------------------------------------------
 
@@ -445,7 +463,25 @@ _exposed_end(e) := {e.from} if {
 # deploys, contains, depends_on and exposes edges (the images they deploy,
 # their packages and the packages those depend on, the endpoints they
 # serve), up to 16 edges away.
-exposed_assets := ((((((((internet_services | _hop1) | _hop2) | _hop3) | _hop4) | _hop5) | _hop6) | _hop7) | _hop8) | _far
+exposed_assets := union({
+	internet_services,
+	_hop1,
+	_hop2,
+	_hop3,
+	_hop4,
+	_hop5,
+	_hop6,
+	_hop7,
+	_hop8,
+	_hop9,
+	_hop10,
+	_hop11,
+	_hop12,
+	_hop13,
+	_hop14,
+	_hop15,
+	_hop16,
+})
 
 _runtime_edges := [[e.from, e.to] |
 	some e in edges
@@ -453,7 +489,8 @@ _runtime_edges := [[e.from, e.to] |
 ]
 
 # _next(frontier, seen) is the set of assets one edge away from frontier
-# that are not in seen; each step reads the edges once.
+# that are not in seen. Each step reads the edges once, and a step whose
+# frontier is empty reads nothing.
 _next(frontier, seen) := {to |
 	count(frontier) > 0
 	some [from, to] in _runtime_edges
@@ -493,32 +530,37 @@ _seen8 := _seen7 | _hop7
 
 _hop8 := _next(_hop7, _seen8)
 
-# Past 8 edges, the rest of the way (rare) is walked with graph.reachable
-# over the edges that leave the last frontier's reach.
-_far := graph.reachable(_far_graph, _hop8) if count(_hop8) > 0
+_seen9 := _seen8 | _hop8
 
-else := set()
+_hop9 := _next(_hop8, _seen9)
 
-_far_graph[n] := targets if {
-	some n in {x | some [x, _] in _runtime_edges} | {x | some [_, x] in _runtime_edges}
-	targets := {to | some [from, to] in _runtime_edges; from == n}
-}
+_seen10 := _seen9 | _hop9
 
-# eol_findings are the findings whose rule reports an end-of-life
-# component: the rule id is "eol" or "eosl", or contains "end-of-life",
-# "end_of_life" or "endoflife", in any case. The rule ids are matched once
-# each, not once per finding.
-eol_findings := [f |
-	count(_eol_rules) > 0
-	some f in findings
-	f.rule_id in _eol_rules
-]
+_hop10 := _next(_hop9, _seen10)
 
-_eol_rules := {r |
-	some r in {f.rule_id | some f in findings}
-	is_string(r)
-	regex.match(`(?i)^(eol|eosl)$|end-of-life|end_of_life|endoflife`, r)
-}
+_seen11 := _seen10 | _hop10
+
+_hop11 := _next(_hop10, _seen11)
+
+_seen12 := _seen11 | _hop11
+
+_hop12 := _next(_hop11, _seen12)
+
+_seen13 := _seen12 | _hop12
+
+_hop13 := _next(_hop12, _seen13)
+
+_seen14 := _seen13 | _hop13
+
+_hop14 := _next(_hop13, _seen14)
+
+_seen15 := _seen14 | _hop14
+
+_hop15 := _next(_hop14, _seen15)
+
+_seen16 := _seen15 | _hop15
+
+_hop16 := _next(_hop15, _seen16)
 
 # --- Risk acceptances -------------------------------------------------------
 

@@ -89,9 +89,11 @@ test_lists_keep_objects_only if {
 test_open_and_suppressed if {
 	posture.is_open({"id": "f"})
 	not posture.is_open({"id": "f", "open": false})
-	not posture.is_open({"id": "f", "state": "fixed"})
+	posture.is_open({"id": "f", "state": "fixed"})
 	posture.is_open({"id": "f", "open": "no"})
 	posture.suppressed({"triage": {"status": "false_positive"}})
+	posture.suppressed({"suppressed": true, "triage": null})
+	not posture.suppressed({"suppressed": false, "triage": null})
 	posture.suppressed({"triage": {"status": "accepted_risk", "expires": "0001-01-01T00:00:00Z"}})
 	not posture.suppressed({"triage": {"status": ""}})
 	not posture.suppressed({"triage": null})
@@ -102,21 +104,13 @@ test_open_and_suppressed if {
 }
 
 test_risk_fields if {
-	posture.priority({"risk": {"priority": "P1"}}) == "P1"
-	posture.priority({"risk": null}) == ""
-	posture.priority({}) == ""
 	posture.kev({"risk": {"kev": true}})
-	posture.kev({"risk": {"kev": {"listed": true}}})
-	not posture.kev({"risk": {"kev": {"listed": false}}})
+	not posture.kev({"risk": {"kev": {"listed": true}}})
 	not posture.kev({"risk": {"kev": "yes"}})
-	posture.reachability({"risk": {"reachability": "reachable"}}) == "reachable"
-	posture.reachability({"risk": 1}) == ""
-	posture.severity({"severity": 5}) == ""
-	posture.due({"sla": {"due": "2025-01-01T00:00:00Z"}}) == "2025-01-01T00:00:00Z"
-	posture.due({"sla": null}) == ""
-	posture.id({"id": 7}) == "(no id)"
-	posture.linked({"assets": ["b", "a", "a", 3]}) == {"a", "b"}
-	posture.finding_evidence({"id": "f", "assets": ["b", "a"]}) == ["finding:f", "asset:a", "asset:b"]
+	posture.finding_ref({"id": "f"}) == "finding:f"
+	posture.finding_ref({"id": 7}) == "finding:(no id)"
+	posture.finding_ref("f") == "finding:(no id)"
+	posture.finding_evidence({"id": "f", "assets": ["b", 1, "a"]}) == ["finding:f", "asset:b", "asset:a"]
 	posture.finding_evidence({"id": "f", "assets": "a"}) == ["finding:f"]
 }
 
@@ -178,6 +172,10 @@ hostile := [
 			{"from": "service:s", "to": "component:c", "type": ["contains"]},
 		],
 		"findings": [
+			null,
+			"finding",
+			7,
+			[{"kind": "secret"}],
 			{"id": null, "kind": 3, "severity": ["critical"], "assets": "service:s", "open": "yes", "state": 1, "triage": {"status": 1, "expires": 2}, "risk": "P1", "sla": 5},
 			{"id": "f", "kind": "secret", "severity": "critical", "assets": ["service:s", 2], "triage": {"status": "accepted_risk", "author": 5, "expires": "never"}, "risk": {"priority": 1, "kev": "true", "reachability": 0}, "sla": {"due": "2025-99-01T00:00:00Z", "breached": "true"}, "location": "x", "rule_id": 9, "title": null},
 			{"id": "g", "kind": "access", "triage": {"status": "wont_fix", "expires": "2261-12-31T23:59:59-23:59"}, "risk": {"priority": "P2"}, "assets": ["service:s"]},

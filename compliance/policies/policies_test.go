@@ -1,7 +1,6 @@
 package policies_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,44 +8,17 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aspmkit/aspm/compliance/policies"
+	"github.com/aspmkit/aspm/internal/opasandbox"
 )
-
-// sideEffecting lists the builtins the compliance sandbox removes because
-// they reach the network, read the host or depend on the clock or on
-// randomness. The library must compile without them.
-var sideEffecting = map[string]bool{
-	"http.send":            true,
-	"net.lookup_ip_addr":   true,
-	"opa.runtime":          true,
-	"rand.intn":            true,
-	"time.now_ns":          true,
-	"uuid.rfc4122":         true,
-	"trace":                true,
-	"io.jwt.decode_verify": true,
-	"crypto.x509.parse_and_verify_certificates":              true,
-	"crypto.x509.parse_and_verify_certificates_with_options": true,
-	"providers.aws.sign_req":                                 true,
-}
-
-// capabilities returns OPA's capabilities less sideEffecting.
-func capabilities() *ast.Capabilities {
-	c := ast.CapabilitiesForThisVersion()
-	c.Builtins = slices.DeleteFunc(c.Builtins, func(b *ast.Builtin) bool { return sideEffecting[b.Name] })
-	c.AllowNet = []string{}
-	return c
-}
 
 // sources reads the library's files: name → source. withTests includes
 // the *_test.rego files.
@@ -68,65 +40,38 @@ func sources(tb testing.TB, withTests bool) map[string]string {
 
 func parse(tb testing.TB, srcs map[string]string) map[string]*ast.Module {
 	tb.Helper()
-	out := make(map[string]*ast.Module, len(srcs))
-	for name, src := range srcs {
-		m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
-		require.NoError(tb, err, name)
-		out[name] = m
-	}
-	return out
-}
-
-// compile compiles the library (tests excluded) in strict mode with the
-// sandbox's capabilities.
-func compile(tb testing.TB) *ast.Compiler {
-	tb.Helper()
-	c := ast.NewCompiler().WithCapabilities(capabilities()).WithStrict(true)
-	c.Compile(parse(tb, sources(tb, false)))
-	require.False(tb, c.Failed(), "%v", c.Errors)
-	return c
-}
-
-// prepare prepares the query that evaluates every control in one pass.
-func prepare(tb testing.TB) rego.PreparedEvalQuery {
-	tb.Helper()
-	pq, err := rego.New(
-		rego.Query("data.aspm.controls"),
-		rego.Compiler(compile(tb)),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(context.Background())
+	mods, err := opasandbox.Parse(srcs, opasandbox.Options{})
 	require.NoError(tb, err)
-	return pq
+	return mods
+}
+
+// prepare compiles the library (tests excluded) in the sandbox, as the
+// compliance engine does, and prepares the query that evaluates every
+// control in one pass.
+func prepare(tb testing.TB) *opasandbox.Query {
+	tb.Helper()
+	opts := opasandbox.Options{Timeout: time.Minute}
+	c, err := opasandbox.Compile(sources(tb, false), opts)
+	require.NoError(tb, err)
+	q, err := opasandbox.Prepare(context.Background(), c, "data.aspm.controls", nil, opts)
+	require.NoError(tb, err)
+	return q
 }
 
 // TestRegoUnitTests runs every test_* rule of the library through OPA's
-// tester, with strict builtin errors and the sandbox's capabilities.
+// tester in the sandbox: its capabilities, strict mode, strict builtin
+// errors.
 func TestRegoUnitTests(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	compiler := ast.NewCompiler().WithCapabilities(capabilities()).WithStrict(true)
-	ch, err := tester.NewRunner().
-		SetCompiler(compiler).
-		SetModules(parse(t, sources(t, true))).
-		RaiseBuiltinErrors(true).
-		SetTimeout(time.Minute).
-		RunTests(ctx, nil)
+	results, err := opasandbox.RunTests(ctx, sources(t, true), opasandbox.Options{Timeout: time.Minute})
 	require.NoError(t, err)
-	var results []*tester.Result
-	for r := range ch {
-		results = append(results, r)
-	}
-	sort.Slice(results, func(i, j int) bool {
-		return results[i].Package+"."+results[i].Name < results[j].Package+"."+results[j].Name
-	})
 	require.GreaterOrEqual(t, len(results), 3*len(wantControls), "every control has pass, fail and not-applicable tests")
 	for _, r := range results {
 		t.Run(strings.TrimPrefix(r.Package, "data.aspm.test.")+"."+r.Name, func(t *testing.T) {
-			assert.NoError(t, r.Error)
+			assert.NoError(t, r.Err)
 			assert.False(t, r.Skip, "skipped")
-			if r.Fail {
-				t.Errorf("%s failed at %v", r.Name, r.FailedAt)
-			}
+			assert.False(t, r.Fail, "%s", r)
 		})
 	}
 }
@@ -355,28 +300,16 @@ const shopPosture = `{
   "access": []
 }`
 
-func evalJSON(tb testing.TB, pq rego.PreparedEvalQuery, doc string) map[string]any {
+func evalJSON(tb testing.TB, q *opasandbox.Query, doc string) map[string]any {
 	tb.Helper()
-	v, err := inputValue([]byte(doc))
+	v, err := opasandbox.ParseJSON([]byte(doc))
 	require.NoError(tb, err)
-	return eval(tb, pq, v)
+	return eval(tb, q, v)
 }
 
-func inputValue(doc []byte) (ast.Value, error) {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.UseNumber()
-	var x any
-	if err := dec.Decode(&x); err != nil {
-		return nil, err
-	}
-	return ast.InterfaceToValue(x)
-}
-
-func eval(tb testing.TB, pq rego.PreparedEvalQuery, input ast.Value) map[string]any {
+func eval(tb testing.TB, q *opasandbox.Query, input ast.Value) map[string]any {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := q.Eval(context.Background(), input)
 	require.NoError(tb, err)
 	require.Len(tb, rs, 1)
 	out, ok := rs[0].Expressions[0].Value.(map[string]any)
@@ -432,13 +365,13 @@ func TestDeterministic(t *testing.T) {
 // goroutines (run with -race).
 func TestConcurrentEvaluation(t *testing.T) {
 	pq := prepare(t)
-	v, err := inputValue([]byte(shopPosture))
+	v, err := opasandbox.ParseJSON([]byte(shopPosture))
 	require.NoError(t, err)
 	want := statuses(t, eval(t, pq, v))
 	done := make(chan map[string]string)
 	for range 4 {
 		go func() {
-			rs, err := pq.Eval(context.Background(), rego.EvalParsedInput(v))
+			rs, err := pq.Eval(context.Background(), v)
 			if err != nil || len(rs) != 1 {
 				done <- nil
 				return
@@ -478,13 +411,11 @@ func FuzzControls(f *testing.F) {
 	}
 	pq := prepare(f)
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		v, err := inputValue(doc)
+		v, err := opasandbox.ParseJSON(doc)
 		if err != nil {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		rs, err := pq.Eval(ctx, rego.EvalParsedInput(v))
+		rs, err := pq.Eval(context.Background(), v)
 		require.NoError(t, err)
 		require.Len(t, rs, 1)
 		m, ok := rs[0].Expressions[0].Value.(map[string]any)
@@ -504,7 +435,11 @@ func FuzzControls(f *testing.F) {
 // repositories and services, services deploying images, images containing
 // components that depend on each other; findings spread over components,
 // images and repositories with every severity, priority and triage state.
-func synthetic(nAssets, nFindings int) map[string]any {
+// About 40% of the findings are past their SLA and one in four is a secret
+// or an access finding, so most controls fail with thousands of
+// violations. A healthy posture has the same shape, but every finding is
+// an SCA or SAST finding within its SLA.
+func synthetic(nAssets, nFindings int, healthy bool) map[string]any {
 	r := rand.New(rand.NewPCG(1, 2))
 	apps, repos, services, images := nAssets/100, nAssets/10, nAssets/10, nAssets/10
 	comps := nAssets - apps - repos - services - images
@@ -566,6 +501,9 @@ func synthetic(nAssets, nFindings int) map[string]any {
 	pri := []string{"P1", "P2", "P3", "P4"}
 	reach := []string{"", "reachable", "unreachable", "unknown"}
 	kinds := []string{"sca", "sca", "sca", "sast", "container", "secret", "iac", "access"}
+	if healthy {
+		kinds = []string{"sca", "sca", "sast", "container"}
+	}
 	for i := range nFindings {
 		var target string
 		switch kinds[i%len(kinds)] {
@@ -586,6 +524,9 @@ func synthetic(nAssets, nFindings int) map[string]any {
 			triage = map[string]any{"status": "wont_fix"}
 		}
 		first := r.IntN(200)
+		if healthy {
+			first = r.IntN(90)
+		}
 		findings = append(findings, map[string]any{
 			"id":                fmt.Sprintf("f-%06d", i),
 			"kind":              kinds[i%len(kinds)],
@@ -616,7 +557,7 @@ func synthetic(nAssets, nFindings int) map[string]any {
 
 func TestSynthetic(t *testing.T) {
 	pq := prepare(t)
-	v, err := ast.InterfaceToValue(synthetic(1000, 5000))
+	v, err := ast.InterfaceToValue(synthetic(1000, 5000, false))
 	require.NoError(t, err)
 	got := statuses(t, eval(t, pq, v))
 	assert.Len(t, got, len(wantControls))
@@ -632,14 +573,21 @@ func TestSynthetic(t *testing.T) {
 // synthetic postures; the input is converted to an ast.Value once, outside
 // the loop.
 func BenchmarkControls(b *testing.B) {
-	for _, size := range []struct{ assets, findings int }{{1000, 10000}, {10000, 100000}} {
-		b.Run(fmt.Sprintf("assets=%d/findings=%d", size.assets, size.findings), func(b *testing.B) {
+	for _, size := range []struct {
+		assets, findings int
+		healthy          bool
+	}{{1000, 10000, false}, {10000, 100000, false}, {10000, 100000, true}} {
+		name := fmt.Sprintf("assets=%d/findings=%d/failing", size.assets, size.findings)
+		if size.healthy {
+			name = fmt.Sprintf("assets=%d/findings=%d/healthy", size.assets, size.findings)
+		}
+		b.Run(name, func(b *testing.B) {
 			pq := prepare(b)
-			v, err := ast.InterfaceToValue(synthetic(size.assets, size.findings))
+			v, err := ast.InterfaceToValue(synthetic(size.assets, size.findings, size.healthy))
 			require.NoError(b, err)
 			ctx := context.Background()
 			for b.Loop() {
-				rs, err := pq.Eval(ctx, rego.EvalParsedInput(v))
+				rs, err := pq.Eval(ctx, v)
 				if err != nil || len(rs) != 1 {
 					b.Fatal(err)
 				}

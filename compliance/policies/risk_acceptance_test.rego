@@ -62,7 +62,7 @@ test_not_applicable_without_acceptances if {
 		fixtures.finding("f1", {}),
 		accepted("f-fixed", {"author": "alice", "expires": "2025-12-31T00:00:00Z"}),
 	])
-	q := json.patch(p, [{"op": "replace", "path": "/findings/1/state", "value": "fixed"}])
+	q := json.patch(p, [{"op": "replace", "path": "/findings/1/open", "value": false}])
 	not risk_acceptance.applicable with input as q
 	not risk_acceptance.applicable with input as fixtures.empty
 }

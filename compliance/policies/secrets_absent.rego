@@ -1,11 +1,12 @@
 # METADATA
 # title: No open hard-coded secret
 # description: >-
-#   No finding of kind "secret" (a credential, key or token committed to code
-#   or baked into an artifact) is open. A finding is judged unless an
-#   analyst's triage decision (for example false positive) holds at the
-#   posture's date. Not applicable when the posture has neither secret
-#   findings nor secret-scanning coverage.
+#   No finding of kind "secret" (a credential, key or token committed to
+#   code or baked into an artifact) is open. A finding is judged unless it
+#   is suppressed at the posture's date (its suppressed field is true, for
+#   a VEX statement or a tool's suppression, or an analyst's triage
+#   decision has not expired). Not applicable when the posture has neither
+#   secret findings nor secret-scanning coverage.
 # custom:
 #   id: ASPM-SEC-01
 #   gate: true
@@ -28,10 +29,7 @@ applicable := false if {
 	not _any_secret_coverage
 }
 
-_any_secret_finding if {
-	some f in posture.findings
-	f.kind == "secret"
-}
+_any_secret_finding if count(posture.secret_findings) > 0
 
 _any_secret_coverage if {
 	some c in posture.coverage
@@ -39,19 +37,21 @@ _any_secret_coverage if {
 }
 
 violations contains v if {
-	some f in posture.active_findings
-	f.kind == "secret"
+	some f in posture.secret_findings
+	posture.active(f)
 	v := {
-		"msg": sprintf("hard-coded secret %s is open%s", [posture.id(f), _where(f)]),
-		"evidence": posture.finding_evidence(f),
+		"msg": sprintf("hard-coded secret %v is open%s", [object.get(f, "id", "(no id)"), _where(f)]),
+		"evidence": array.concat(
+			[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
+		),
 	}
 }
 
 evidence contains e if {
 	count(violations) == 0
-	some f in posture.findings
-	f.kind == "secret"
-	e := sprintf("finding:%s", [posture.id(f)])
+	some f in posture.secret_findings
+	e := posture.finding_ref(f)
 }
 
 evidence contains e if {
@@ -62,8 +62,8 @@ evidence contains e if {
 	e := sprintf("asset:%s", [c.asset])
 }
 
-_where(f) := sprintf(" in %s", [posture.text(f, ["location", "path"])]) if {
-	posture.nonempty(posture.text(f, ["location", "path"]))
-} else := sprintf(" in %s", [posture.text(f, ["location", "image"])]) if {
-	posture.nonempty(posture.text(f, ["location", "image"]))
+_where(f) := concat("", [" in ", f.location.path]) if {
+	posture.nonempty(f.location.path)
+} else := concat("", [" in ", f.location.image]) if {
+	posture.nonempty(f.location.image)
 } else := ""

@@ -1,13 +1,14 @@
 # METADATA
 # title: No open critical or KEV finding past its SLA
 # description: >-
-#   Every open finding of critical severity, or whose vulnerability is listed
-#   in CISA's Known Exploited Vulnerabilities catalog, is remediated before
-#   its SLA due date. A finding is judged unless an analyst's triage decision
-#   (false positive, not affected, accepted risk, won't fix) holds at the
-#   posture's date. The SLA comes from the finding's sla.breached flag, or
-#   its sla.due date compared with generated_at. Not applicable when the
-#   posture records no findings and no scan coverage.
+#   Every open finding of critical severity, or whose vulnerability is
+#   listed in CISA's Known Exploited Vulnerabilities catalog, is remediated
+#   before its SLA due date. A finding is judged unless it is suppressed at
+#   the posture's date (its suppressed field is true, for a VEX statement
+#   or a tool's suppression, or an analyst's triage decision has not
+#   expired). Past its SLA means sla.breached is true or, for a finding
+#   without that flag, sla.due is before generated_at. Not applicable when
+#   the posture records no findings and no scan coverage.
 # custom:
 #   id: ASPM-VM-01
 #   gate: true
@@ -30,6 +31,9 @@ applicable := false if {
 	count(posture.coverage) == 0
 }
 
+# overdue_findings holds objects (each passed an sla test), so object.get
+# on f cannot fail. A finding both critical and in KEV gives the same
+# violation twice, which the set keeps once.
 violations contains _violation(f) if {
 	some f in posture.overdue_findings
 	f.severity == "critical"
@@ -37,40 +41,36 @@ violations contains _violation(f) if {
 
 violations contains _violation(f) if {
 	some f in posture.overdue_findings
-	not f.severity == "critical"
-	posture.kev(f)
+	f.risk.kev == true
 }
 
 _violation(f) := {
-	"msg": sprintf("finding %s (%s%s) is open past its SLA due date %s", [
-		posture.id(f),
-		_label(f),
+	"msg": sprintf("finding %v (%v%s) is open past its SLA due date %v", [
+		object.get(f, "id", "(no id)"),
+		object.get(f, "severity", "unknown severity"),
 		_kev_label(f),
-		_due_label(f),
+		object.get(f, ["sla", "due"], "(not given)"),
 	]),
-	"evidence": posture.finding_evidence(f),
+	"evidence": array.concat(
+		[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+		[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
+	),
 }
 
-evidence contains concat("", ["finding:", posture.id(f)]) if {
+# On a pass, the evidence is the critical and KEV findings within their
+# SLA.
+evidence contains sprintf("finding:%v", [object.get(f, "id", "(no id)")]) if {
 	count(violations) == 0
-	some f in posture.active_findings
+	some f in posture.within_sla_findings
 	f.severity == "critical"
 }
 
-evidence contains concat("", ["finding:", posture.id(f)]) if {
+evidence contains sprintf("finding:%v", [object.get(f, "id", "(no id)")]) if {
 	count(violations) == 0
-	some f in posture.active_findings
-	posture.kev(f)
+	some f in posture.within_sla_findings
+	f.risk.kev == true
 }
-
-_label(f) := posture.severity(f) if posture.severity(f) != ""
-
-else := "unknown severity"
 
 _kev_label(f) := ", in CISA KEV" if posture.kev(f)
 
 else := ""
-
-_due_label(f) := posture.due(f) if posture.due(f) != ""
-
-else := "(breached)"

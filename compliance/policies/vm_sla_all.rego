@@ -2,10 +2,13 @@
 # title: No open finding past its SLA
 # description: >-
 #   Every open finding, whatever its severity, is remediated before its SLA
-#   due date (by default P1 7 days, P2 30, P3 90, P4 180 from first seen). A
-#   finding is judged unless an analyst's triage decision holds at the
-#   posture's date. Not applicable when the posture records no findings and
-#   no scan coverage.
+#   due date (by default P1 7 days, P2 30, P3 90, P4 180 from first seen).
+#   A finding is judged unless it is suppressed at the posture's date (its
+#   suppressed field is true, for a VEX statement or a tool's suppression,
+#   or an analyst's triage decision has not expired). Past its SLA means
+#   sla.breached is true or, for a finding without that flag, sla.due is
+#   before generated_at. Not applicable when the posture records no
+#   findings and no scan coverage.
 # custom:
 #   id: ASPM-VM-02
 #   gate: false
@@ -31,26 +34,22 @@ applicable := false if {
 violations contains v if {
 	some f in posture.overdue_findings
 	v := {
-		"msg": sprintf("finding %s (%s) is open past its SLA due date %s", [
-			posture.id(f),
-			_label(f),
-			_due_label(f),
+		"msg": sprintf("finding %v (%v, %v) is open past its SLA due date %v", [
+			object.get(f, "id", "(no id)"),
+			object.get(f, "severity", "unknown severity"),
+			object.get(f, ["risk", "priority"], "no priority"),
+			object.get(f, ["sla", "due"], "(not given)"),
 		]),
-		"evidence": posture.finding_evidence(f),
+		"evidence": array.concat(
+			[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
+		),
 	}
 }
 
-evidence contains e if {
+# On a pass, the evidence is the findings within their SLA (objects, so
+# object.get cannot fail).
+evidence contains sprintf("finding:%v", [object.get(f, "id", "(no id)")]) if {
 	count(violations) == 0
-	some f in posture.active_findings
-	e := concat("", ["finding:", posture.id(f)])
+	some f in posture.within_sla_findings
 }
-
-_label(f) := l if {
-	l := concat(", ", [x | some x in [posture.severity(f), posture.priority(f)]; x != ""])
-	l != ""
-} else := "unknown severity"
-
-_due_label(f) := posture.due(f) if posture.due(f) != ""
-
-else := "(breached)"

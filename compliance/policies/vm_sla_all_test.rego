@@ -30,7 +30,7 @@ test_fail_message_without_severity_or_due if {
 	f := json.remove(fixtures.finding("f-bare", {"sla": {"breached": true}}), ["severity", "risk", "sla/due"])
 	p := fixtures.with_findings([f])
 	some v in vm_sla_all.violations with input as p
-	v.msg == "finding f-bare (unknown severity) is open past its SLA due date (breached)"
+	v.msg == "finding f-bare (unknown severity, no priority) is open past its SLA due date (not given)"
 }
 
 test_pass_triaged_past_sla if {
