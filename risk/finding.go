@@ -102,8 +102,10 @@ func (c *VectorCache) Parse(s string, overrides map[string]string) (*cvss.Vector
 	return v, err
 }
 
+// parseWith parses a vector as advisories write them: CVSS v2 and v4.0
+// metrics in any order (see cvss.Options.AnyOrder).
 func parseWith(s string, overrides map[string]string) (*cvss.Vector, error) {
-	v, err := cvss.Parse(s)
+	v, err := cvss.ParseWith(s, cvss.Options{AnyOrder: true})
 	if err != nil || len(overrides) == 0 {
 		return v, err
 	}

@@ -139,6 +139,16 @@ func TestSignalsFromEnvironmental(t *testing.T) {
 	assert.Equal(t, map[string]string{}, Asset{}.Requirements())
 }
 
+// GitHub advisories carry CVSS v4.0 vectors with metrics out of FIRST's
+// order; the signals still use them.
+func TestSignalsFromOutOfOrderVector(t *testing.T) {
+	f := findings.Finding{CVSS: []findings.CVSS{{Version: "4.0", Vector: "CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}}}
+	s, err := SignalsFrom(f, Context{})
+	require.NoError(t, err)
+	require.NotNil(t, s.CVSS)
+	assert.InDelta(t, 9.3, s.CVSS.Scores().Score, 1e-9)
+}
+
 func TestSignalsFromReachabilityAndVEX(t *testing.T) {
 	f := findings.Finding{Tool: findings.Tool{Name: "govulncheck"}, Reachability: findings.Unreachable,
 		VEX: &findings.VEXAnalysis{Status: findings.VEXUnderInvestigation}}

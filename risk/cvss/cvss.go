@@ -100,6 +100,12 @@ func (r Rounding) String() string {
 type Options struct {
 	// Rounding selects the CVSS v4.0 rounding; RoundingCurrent by default.
 	Rounding Rounding
+	// AnyOrder accepts CVSS v2 and v4.0 metrics in any order. FIRST's
+	// calculators and reference data require the specification's order
+	// (and so does Parse), but advisories in the wild break it (GitHub
+	// security advisories carry out-of-order v4.0 vectors); the metrics'
+	// values, and so the scores, do not depend on the order.
+	AnyOrder bool
 }
 
 func (o Options) validate() error {
@@ -186,8 +192,9 @@ func Parse(s string) (*Vector, error) {
 // wrapped in parentheses as older NVD feeds wrote it. Metric names and
 // values are case-sensitive. Every base metric is required; any other
 // metric may be left out, and no metric may appear twice. CVSS v2 and v4.0
-// metrics must appear in their specification's order; v3.x metrics may
-// appear in any order, as the v3.x specifications allow.
+// metrics must appear in their specification's order unless
+// [Options.AnyOrder] is set; v3.x metrics may appear in any order, as the
+// v3.x specifications allow.
 //
 // An invalid vector gives a [*ParseError], which wraps [ErrInvalid]; an
 // unknown [Options] value gives an error wrapping [ErrOptions].

@@ -457,3 +457,22 @@ func TestConcurrentParse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestAnyOrder(t *testing.T) {
+	ordered := "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:P"
+	shuffled := "CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/E:P/SC:N/SI:N/SA:N"
+	_, err := cvss.Parse(shuffled)
+	require.ErrorIs(t, err, cvss.ErrInvalid, "the specification's order by default")
+	a, err := cvss.Parse(ordered)
+	require.NoError(t, err)
+	b, err := cvss.ParseWith(shuffled, cvss.Options{AnyOrder: true})
+	require.NoError(t, err)
+	assert.Equal(t, a.Scores(), b.Scores())
+	assert.Equal(t, shuffled, b.String(), "the vector keeps its text")
+
+	v2, err := cvss.ParseWith("Au:N/AV:N/AC:L/C:P/I:P/A:P", cvss.Options{AnyOrder: true})
+	require.NoError(t, err)
+	assert.InDelta(t, 7.5, v2.Scores().Base, 1e-9)
+	_, err = cvss.ParseWith("CVSS:4.0/AV:N/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", cvss.Options{AnyOrder: true})
+	assert.ErrorIs(t, err, cvss.ErrInvalid, "a repeated metric is still an error")
+}

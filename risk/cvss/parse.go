@@ -41,7 +41,7 @@ func parse(s string, opts Options) (*Vector, error) {
 			return nil, parseError(s, abbr, fmt.Sprintf("value %s is not one of %s",
 				strconv.Quote(val), strings.Join(m.values, ", ")))
 		}
-		if spec.ordered && i < last {
+		if spec.ordered && !opts.AnyOrder && i < last {
 			return nil, parseError(s, abbr, fmt.Sprintf("out of order: CVSS v%s lists %s before %s",
 				spec.version, abbr, lastAbbr))
 		}
