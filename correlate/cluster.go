@@ -354,7 +354,7 @@ func finish(c *Cluster, fs []findings.Finding) {
 				primary = v
 				continue
 			}
-			vulns = append(vulns, strings.ToUpper(v))
+			vulns = append(vulns, v)
 		}
 		cwes = append(cwes, f.CWEs...)
 		idents = append(idents, m.Identity)
@@ -368,9 +368,7 @@ func finish(c *Cluster, fs []findings.Finding) {
 	c.CWEs = set(cwes)
 	c.Identities = set(idents)
 	if primary != "" {
-		up := strings.ToUpper(primary)
-		vulns = slices.DeleteFunc(set(vulns), func(v string) bool { return v == up })
-		c.VulnerabilityIDs = append([]string{primary}, vulns...)
+		c.VulnerabilityIDs = aliases(primary, vulns)
 	}
 }
 
@@ -388,16 +386,41 @@ func finishOne(c *Cluster, f *findings.Finding) {
 	c.CWEs = set(slices.Clone(f.CWEs))
 	c.Identities = []string{c.Members[0].Identity}
 	if len(f.VulnerabilityIDs) > 0 {
-		primary := f.VulnerabilityIDs[0]
-		up := strings.ToUpper(primary)
-		rest := make([]string, 0, len(f.VulnerabilityIDs))
-		rest = append(rest, primary)
-		for _, v := range f.VulnerabilityIDs[1:] {
-			rest = append(rest, strings.ToUpper(v))
-		}
-		aliases := slices.DeleteFunc(set(rest[1:]), func(v string) bool { return v == up })
-		c.VulnerabilityIDs = append(rest[:1], aliases...)
+		c.VulnerabilityIDs = aliases(f.VulnerabilityIDs[0], slices.Clone(f.VulnerabilityIDs[1:]))
 	}
+}
+
+// aliases returns primary followed by the other IDs, sorted and without
+// duplicates, comparing case-insensitively (tools write "GHSA-8hfj-..." and
+// "GHSA-8HFJ-...") and keeping each ID as first written.
+func aliases(primary string, others []string) []string {
+	if len(others) == 0 {
+		return []string{primary}
+	}
+	if len(others) == 1 {
+		if strings.EqualFold(others[0], primary) {
+			return []string{primary}
+		}
+		return []string{primary, others[0]}
+	}
+	type id struct{ upper, orig string }
+	ids := make([]id, len(others))
+	for i, v := range others {
+		ids[i] = id{strings.ToUpper(v), v}
+	}
+	slices.SortStableFunc(ids, func(a, b id) int { return strings.Compare(a.upper, b.upper) })
+	up := strings.ToUpper(primary)
+	out := make([]string, 1, len(others)+1)
+	out[0] = primary
+	last := up
+	for _, v := range ids {
+		if v.upper == up || v.upper == last {
+			continue
+		}
+		out = append(out, v.orig)
+		last = v.upper
+	}
+	return out
 }
 
 // set sorts s and removes duplicates; nil for an empty s.
