@@ -29,23 +29,21 @@ default applicable := true
 applicable := false if count(posture.internet_services) == 0
 
 violations contains v if {
-	some f in posture.active_findings
-	f.risk.priority in {"P1", "P2"}
+	some f in posture.exposed_high_risk_findings
 	on := {a |
 		some a in f.assets
 		a in posture.exposed_assets
 	}
-	count(on) > 0
-	not f.risk.reachability == "unreachable"
+	id := object.get(f, "id", "(no id)")
 	v := {
 		"msg": sprintf("finding %v (%s, reachability %v) is open on internet-exposed %s", [
-			object.get(f, "id", "(no id)"),
+			id,
 			f.risk.priority,
 			_reach(f),
 			concat(", ", on),
 		]),
 		"evidence": array.concat(
-			[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+			[sprintf("finding:%v", [id])],
 			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
 		),
 	}

@@ -41,8 +41,7 @@ _any_access_coverage if {
 }
 
 violations contains v if {
-	some f in posture.access_findings
-	posture.active(f)
+	some f in posture.active_access_findings
 	v := {
 		"msg": sprintf("least-privilege finding %v is open: %v", [object.get(f, "id", "(no id)"), object.get(f, "title", "")]),
 		"evidence": array.concat(

@@ -186,12 +186,33 @@ suppressed(f) if {
 	not _triage_lapsed(f.triage)
 }
 
+# A valid expiry found in triage_expiry_ns (so, set) is compared without
+# parsing it again; any other expiry is judged as written.
 _triage_lapsed(t) if {
+	n := triage_expiry_ns[t.expires]
+	not n > now_ns
+}
+
+_triage_lapsed(t) if {
+	not triage_expiry_ns[t.expires]
 	set_time(t.expires)
 	not _after_now(t.expires)
 }
 
 _after_now(s) if ts_ns(s) > now_ns
+
+# triage_expiry_ns maps each distinct triage expiry of the posture (of
+# findings with a triage status) that is a valid timestamp to ts_ns of it:
+# each distinct string is validated and parsed once, however many findings
+# carry it. An expiry missing from it is not a valid timestamp.
+triage_expiry_ns := {s: n |
+	some s in {x |
+		some f in _triaged
+		x := f.triage.expires
+		is_string(x)
+	}
+	n := ts_ns(s)
+}
 
 # active(f): open and not suppressed, the findings controls judge.
 active(f) if {
@@ -233,20 +254,25 @@ past_sla(f) if {
 # overdue_findings are the active findings past their SLA.
 overdue_findings := array.concat(_overdue_flagged, _overdue_by_date)
 
-_overdue_flagged := [f |
-	some f in active_findings
-	f.sla.breached == true
-]
+_overdue_flagged := object.get(_active_by_breached, true, [])
 
 # within_sla_findings are the active findings whose SLA is not breached:
 # sla.breached is false or, without that flag, sla.due is generated_at or
 # later.
 within_sla_findings := array.concat(_within_sla_flagged, _within_sla_by_date)
 
-_within_sla_flagged := [f |
-	some f in active_findings
-	f.sla.breached == false
-]
+_within_sla_flagged := object.get(_active_by_breached, false, [])
+
+# _active_by_breached groups the active findings by their boolean
+# sla.breached flag in one pass: OPA indexes the comprehension on b, so the
+# list is read once for both values.
+_active_by_breached := {b: fs |
+	some b in [true, false]
+	fs := [f |
+		some f in active_findings
+		f.sla.breached == b
+	]
+}
 
 # Findings without a boolean breached flag (a hand-written posture) are
 # judged by their due date; the passes are skipped when every finding has
@@ -280,6 +306,39 @@ access_findings := [f |
 	some f in findings
 	f.kind == "access"
 ]
+
+# active_secret_findings and active_access_findings are the secret and
+# access findings that are active: active(f), inlined so that a finding
+# without a triage decision costs three comparisons and no function call.
+active_secret_findings := array.concat(
+	[f |
+		some f in secret_findings
+		not f.open == false
+		not f.suppressed == true
+		not f.triage.status
+	],
+	[f |
+		some f in secret_findings
+		f.triage.status
+		not f.open == false
+		not suppressed(f)
+	],
+)
+
+active_access_findings := array.concat(
+	[f |
+		some f in access_findings
+		not f.open == false
+		not f.suppressed == true
+		not f.triage.status
+	],
+	[f |
+		some f in access_findings
+		f.triage.status
+		not f.open == false
+		not suppressed(f)
+	],
+)
 
 # kev(f): CISA's KEV catalog lists the vulnerability (risk.kev is true).
 kev(f) if f.risk.kev == true
@@ -385,15 +444,13 @@ _fresh_coverage := [{"kind": coverage_kind(c), "asset": c.asset} |
 ]
 
 # last_scan(k, asset) is the newest scan time of kind k recorded for asset
-# (as written); undefined when none. The times are grouped by a partial
-# object rule read whole (_last_scans), which OPA builds in one pass with a
-# comprehension index; reading the partial rule key by key would evaluate
-# its body once per key.
+# (as written); undefined when none. The times are grouped by an object
+# comprehension, which OPA builds in one pass with a comprehension index
+# (a partial object rule would be evaluated key by key, at a far higher
+# cost per key).
 last_scan(k, asset) := _last_scans[[k, asset]]
 
-_last_scans := {k: v | some k, v in _last_scans_parts}
-
-_last_scans_parts[key] := max(times) if {
+_last_scans := {key: max(times) |
 	some key in {c.key | some c in _scans}
 	times := [c.at | some c in _scans; c.key == key]
 }
@@ -488,13 +545,24 @@ _runtime_edges := [[e.from, e.to] |
 	e.type in {"deploys", "contains", "depends_on", "exposes"}
 ]
 
+# _runtime_next maps each asset to the assets one runtime edge away from
+# it. The inner comprehension is indexed on from, so the edges are read
+# once. (An object comprehension, not a partial object rule: OPA evaluates
+# a partial rule key by key, which costs far more.)
+_runtime_next := {from: tos |
+	some from in {e[0] | some e in _runtime_edges}
+	tos := [e[1] |
+		some e in _runtime_edges
+		e[0] == from
+	]
+}
+
 # _next(frontier, seen) is the set of assets one edge away from frontier
-# that are not in seen. Each step reads the edges once, and a step whose
-# frontier is empty reads nothing.
+# that are not in seen. Each step reads only the edges leaving its
+# frontier.
 _next(frontier, seen) := {to |
-	count(frontier) > 0
-	some [from, to] in _runtime_edges
-	from in frontier
+	some from in frontier
+	some to in _runtime_next[from]
 	not to in seen
 }
 
@@ -561,6 +629,32 @@ _hop15 := _next(_hop14, _seen15)
 _seen16 := _seen15 | _hop15
 
 _hop16 := _next(_hop15, _seen16)
+
+# exposed_high_risk_findings are the active findings of priority P1 or P2,
+# not known unreachable, linked to an exposed asset (a finding linked to
+# several is listed once per such asset). The priorities are gathered in
+# one pass over the active findings (an indexed comprehension on p), and
+# membership is tested before any per-finding set is built.
+#
+# Such intermediate lists live here rather than in the control packages:
+# the engine evaluates data.aspm.controls whole, so every complete rule of
+# a control package, private or not, is part of its result.
+exposed_high_risk_findings := [f |
+	some f in _high_risk
+	not f.risk.reachability == "unreachable"
+	some a in f.assets
+	a in exposed_assets
+]
+
+_high_risk := array.concat(object.get(_by_priority, "P1", []), object.get(_by_priority, "P2", []))
+
+_by_priority := {p: fs |
+	some p in ["P1", "P2"]
+	fs := [f |
+		some f in active_findings
+		f.risk.priority == p
+	]
+}
 
 # --- Risk acceptances -------------------------------------------------------
 

@@ -37,12 +37,12 @@ violations contains _violation(f, "has no expiry") if {
 violations contains _violation(f, sprintf("has an invalid expiry %q", [f.triage.expires])) if {
 	some f in posture.risk_acceptances
 	posture.set_time(f.triage.expires)
-	not posture.valid_timestamp(f.triage.expires)
+	not posture.triage_expiry_ns[f.triage.expires]
 }
 
 violations contains _violation(f, msg) if {
 	some f in posture.risk_acceptances
-	posture.ts_ns(f.triage.expires) - posture.now_ns > posture.risk_acceptance_max_days * posture.day_ns
+	posture.triage_expiry_ns[f.triage.expires] - posture.now_ns > posture.risk_acceptance_max_days * posture.day_ns
 	msg := sprintf("expires at %s, more than %d days after the posture", [
 		f.triage.expires,
 		posture.risk_acceptance_max_days,

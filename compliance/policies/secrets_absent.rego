@@ -37,8 +37,7 @@ _any_secret_coverage if {
 }
 
 violations contains v if {
-	some f in posture.secret_findings
-	posture.active(f)
+	some f in posture.active_secret_findings
 	v := {
 		"msg": sprintf("hard-coded secret %v is open%s", [object.get(f, "id", "(no id)"), _where(f)]),
 		"evidence": array.concat(

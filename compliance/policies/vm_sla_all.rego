@@ -33,15 +33,16 @@ applicable := false if {
 
 violations contains v if {
 	some f in posture.overdue_findings
+	id := object.get(f, "id", "(no id)")
 	v := {
 		"msg": sprintf("finding %v (%v, %v) is open past its SLA due date %v", [
-			object.get(f, "id", "(no id)"),
+			id,
 			object.get(f, "severity", "unknown severity"),
 			object.get(f, ["risk", "priority"], "no priority"),
 			object.get(f, ["sla", "due"], "(not given)"),
 		]),
 		"evidence": array.concat(
-			[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+			[sprintf("finding:%v", [id])],
 			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
 		),
 	}
