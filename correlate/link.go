@@ -5,7 +5,6 @@ import (
 
 	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/inventory"
-	"github.com/aspmkit/aspm/inventory/catalog"
 	"github.com/aspmkit/aspm/risk"
 )
 
@@ -72,7 +71,7 @@ func Link(f *findings.Finding, g *inventory.Graph, opts LinkOptions) []string {
 	}
 	if u := f.Location.URL; u != "" {
 		add(inventory.ID(inventory.KindEndpoint, u))
-		if ep, err := catalog.EndpointURL(u); err == nil {
+		if ep, err := inventory.EndpointURL(u); err == nil {
 			// The canonical form the catalog and Kubernetes importers use.
 			add(inventory.ID(inventory.KindEndpoint, ep))
 		}

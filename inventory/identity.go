@@ -219,3 +219,62 @@ func NormalizeRepoURL(rawURL string) (string, error) {
 	}
 	return host + "/" + path, nil
 }
+
+// ImageAsset returns the image asset a reference names ("registry/repo:tag",
+// "repo@sha256:...", "repo:tag@sha256:..."), with digest overriding the
+// reference's: its ID ([ImageID]), Name (the reference without
+// digest), Version (the tag) and Digest. A sha256 digest must have 64
+// hexadecimal digits.
+func ImageAsset(ref, digest string) (Asset, error) {
+	ref = strings.TrimSpace(ref)
+	digest = strings.TrimSpace(digest)
+	if i := strings.LastIndex(ref, "@"); i >= 0 {
+		if i == len(ref)-1 {
+			return Asset{}, fmt.Errorf("%w: image reference %q has an empty digest", ErrInvalidID, ref)
+		}
+		if digest == "" {
+			digest = ref[i+1:]
+		}
+		ref = ref[:i]
+	}
+	if ref == "" && digest == "" {
+		return Asset{}, fmt.Errorf("%w: empty image reference", ErrInvalidID)
+	}
+	if strings.ContainsAny(ref, " \t\r\n") {
+		return Asset{}, fmt.Errorf("%w: image reference %q contains white space", ErrInvalidID, ref)
+	}
+	if digest != "" {
+		algo, hex, _ := strings.Cut(strings.ToLower(digest), ":")
+		if algo == "sha256" && (len(hex) != 64 || strings.Trim(hex, "0123456789abcdef") != "") {
+			return Asset{}, fmt.Errorf("%w: image digest %q is not sha256 and 64 hexadecimal digits", ErrInvalidID, digest)
+		}
+	}
+	id, err := ImageID(ref, digest)
+	if err != nil {
+		return Asset{}, err
+	}
+	a := Asset{ID: id, Kind: KindImage, Name: ref, Digest: strings.ToLower(digest)}
+	if last := ref[strings.LastIndex(ref, "/")+1:]; strings.Contains(last, ":") {
+		a.Version = last[strings.LastIndex(last, ":")+1:]
+	}
+	return a, nil
+}
+
+// EndpointURL returns the canonical form of an endpoint's URL, which names
+// its asset ("endpoint:" and the URL): absolute, scheme and host
+// lowercased, "/" for an empty path. The catalog and Kubernetes importers
+// name endpoints this way, so both describe one asset.
+func EndpointURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("%w: endpoint url %q: %v", ErrInvalidID, raw, err)
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("%w: endpoint url %q is not absolute (scheme://host/path)", ErrInvalidID, raw)
+	}
+	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if u.Path == "" && u.RawPath == "" {
+		u.Path = "/"
+	}
+	return u.String(), nil
+}

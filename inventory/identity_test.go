@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,4 +101,59 @@ func FuzzIdentity(f *testing.F) {
 		_, _ = ImageID(s, "")
 		_ = NormalizeImageRef(s)
 	})
+}
+
+func TestImageAsset(t *testing.T) {
+	hex := strings.Repeat("0f", 32)
+	tests := []struct {
+		ref, digest string
+		want        Asset
+		err         string
+	}{
+		{"nginx", "", Asset{ID: "image:docker.io/library/nginx:latest", Name: "nginx"}, ""},
+		{"nginx:1.25", "", Asset{ID: "image:docker.io/library/nginx:1.25", Name: "nginx:1.25", Version: "1.25"}, ""},
+		{"localhost:5000/a", "", Asset{ID: "image:localhost:5000/a:latest", Name: "localhost:5000/a"}, ""},
+		{"a/b:1@sha256:" + hex, "", Asset{ID: "image:sha256:" + hex, Name: "a/b:1", Version: "1", Digest: "sha256:" + hex}, ""},
+		{"a/b", "SHA256:" + strings.ToUpper(hex), Asset{ID: "image:sha256:" + hex, Name: "a/b", Digest: "sha256:" + hex}, ""},
+		{"", "sha512:abc", Asset{ID: "image:sha512:abc", Digest: "sha512:abc"}, ""},
+		{"", "", Asset{}, "empty image reference"},
+		{"a b", "", Asset{}, "white space"},
+		{"a@sha256:xyz", "", Asset{}, "64 hexadecimal"},
+		{"a@", "", Asset{}, "empty digest"},
+		{"a", "nocolon", Asset{}, "invalid asset identity"},
+	}
+	for _, tt := range tests {
+		a, err := ImageAsset(tt.ref, tt.digest)
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err, "%q %q", tt.ref, tt.digest)
+			continue
+		}
+		require.NoError(t, err, "%q %q", tt.ref, tt.digest)
+		tt.want.Kind = KindImage
+		assert.Equal(t, tt.want, a)
+	}
+}
+
+func TestEndpointURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"HTTPS://Shop.Example.COM":       "https://shop.example.com/",
+		"https://shop.example.com/API/":  "https://shop.example.com/API/",
+		"grpc://svc:8443":                "grpc://svc:8443/",
+		"https://h/a%2Fb":                "https://h/a%2Fb",
+		" http://h/x?q=1 ":               "http://h/x?q=1",
+		"https://h/api(/|$)(.*)":         "https://h/api%28/%7C$%29%28.%2A%29",
+		"https://user@h/p":               "https://user@h/p",
+		"https://h:8080/p#frag":          "https://h:8080/p#frag",
+		"https://[::1]:8080/p":           "https://[::1]:8080/p",
+		"https://xn--bcher-kva.example/": "https://xn--bcher-kva.example/",
+	} {
+		got, err := EndpointURL(in)
+		if assert.NoError(t, err, in) {
+			assert.Equal(t, want, got, in)
+		}
+	}
+	for _, in := range []string{"", "/api", "shop.example.com", "http://", "://x", "http://h/%zz"} {
+		_, err := EndpointURL(in)
+		assert.Error(t, err, in)
+	}
 }

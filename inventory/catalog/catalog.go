@@ -3,7 +3,6 @@ package catalog
 import (
 	"fmt"
 	"io"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -865,53 +864,13 @@ func (b *builder) image(f field) (string, error) {
 			}
 		}
 	}
-	a, err := ImageAsset(ref, digest)
+	a, err := inventory.ImageAsset(ref, digest)
 	if err != nil {
 		return "", b.fail(at, ErrInvalid, "%v", err)
 	}
 	e.a.Name, e.a.Version, e.a.Digest = a.Name, a.Version, a.Digest
 	b.plan(e, a.ID)
 	return a.ID, nil
-}
-
-// ImageAsset returns the image asset a reference names ("registry/repo:tag",
-// "repo@sha256:...", "repo:tag@sha256:..."), with digest overriding the
-// reference's: its ID ([inventory.ImageID]), Name (the reference without
-// digest), Version (the tag) and Digest. A sha256 digest must have 64
-// hexadecimal digits.
-func ImageAsset(ref, digest string) (inventory.Asset, error) {
-	ref = strings.TrimSpace(ref)
-	digest = strings.TrimSpace(digest)
-	if i := strings.LastIndex(ref, "@"); i >= 0 {
-		if i == len(ref)-1 {
-			return inventory.Asset{}, fmt.Errorf("image reference %q has an empty digest", ref)
-		}
-		if digest == "" {
-			digest = ref[i+1:]
-		}
-		ref = ref[:i]
-	}
-	if ref == "" && digest == "" {
-		return inventory.Asset{}, fmt.Errorf("empty image reference")
-	}
-	if strings.ContainsAny(ref, " \t\r\n") {
-		return inventory.Asset{}, fmt.Errorf("image reference %q contains white space", ref)
-	}
-	if digest != "" {
-		algo, hex, _ := strings.Cut(strings.ToLower(digest), ":")
-		if algo == "sha256" && (len(hex) != 64 || strings.Trim(hex, "0123456789abcdef") != "") {
-			return inventory.Asset{}, fmt.Errorf("image digest %q is not sha256 and 64 hexadecimal digits", digest)
-		}
-	}
-	id, err := inventory.ImageID(ref, digest)
-	if err != nil {
-		return inventory.Asset{}, err
-	}
-	a := inventory.Asset{ID: id, Kind: inventory.KindImage, Name: ref, Digest: strings.ToLower(digest)}
-	if last := ref[strings.LastIndex(ref, "/")+1:]; strings.Contains(last, ":") {
-		a.Version = last[strings.LastIndex(last, ":")+1:]
-	}
-	return a, nil
 }
 
 // endpoint reads an endpoint: its URL, or a mapping.
@@ -954,7 +913,7 @@ func (b *builder) endpoint(f field, exposure risk.Exposure) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	n, err := EndpointURL(raw)
+	n, err := inventory.EndpointURL(raw)
 	if err != nil {
 		return "", b.fail(u, ErrInvalid, "%v", err)
 	}
@@ -965,25 +924,6 @@ func (b *builder) endpoint(f field, exposure risk.Exposure) (string, error) {
 	id := inventory.ID(inventory.KindEndpoint, n)
 	b.plan(e, id)
 	return id, nil
-}
-
-// EndpointURL returns the canonical form of an endpoint's URL, which names
-// its asset ("endpoint:" and the URL): absolute, scheme and host
-// lowercased, "/" for an empty path. The Kubernetes importer names the
-// endpoints of an Ingress the same way, so both describe one asset.
-func EndpointURL(raw string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return "", fmt.Errorf("endpoint url %q: %v", raw, err)
-	}
-	if u.Scheme == "" || u.Host == "" {
-		return "", fmt.Errorf("endpoint url %q is not absolute (scheme://host/path)", raw)
-	}
-	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
-	if u.Path == "" && u.RawPath == "" {
-		u.Path = "/"
-	}
-	return u.String(), nil
 }
 
 // edge reads an explicit edge.

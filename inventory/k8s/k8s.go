@@ -342,7 +342,7 @@ func (p *reader) workload(w *walker, o *object) error {
 			if ref == "" {
 				continue // allowed, for tools that fill the image in
 			}
-			a, err := imageAsset(ref)
+			a, err := inventory.ImageAsset(ref, "")
 			if err != nil {
 				return w.fail(in, ip, ErrInvalid, "%v", err)
 			}
@@ -592,7 +592,7 @@ func (p *reader) backend(w *walker, n *yaml.Node, path string) (string, error) {
 
 // endpointURL names the endpoint of an Ingress rule: scheme, host ("*"
 // when the rule names none) and path ("/" when empty), as package
-// catalog's EndpointURL writes URLs.
+// inventory.EndpointURL writes URLs.
 func endpointURL(scheme, host, path string) string {
 	if host == "" {
 		host = "*"
@@ -602,42 +602,14 @@ func endpointURL(scheme, host, path string) string {
 	} else if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	// Parsed as a URL written by hand would be, so that the text of
-	// package catalog's endpoints matches; a path that does not parse
+	// Parsed as a URL written by hand would be, so that the text matches
+	// inventory.EndpointURL's; a path that does not parse
 	// (a stray "%") is escaped instead.
 	if u, err := url.Parse(scheme + "://" + host + path); err == nil && u.Host == host {
 		return u.String()
 	}
 	u := url.URL{Scheme: scheme, Host: host, Path: path}
 	return u.String()
-}
-
-// imageAsset returns the image asset of a container's image reference:
-// identified by digest when the reference has one.
-func imageAsset(ref string) (inventory.Asset, error) {
-	name, digest := ref, ""
-	if i := strings.LastIndex(ref, "@"); i >= 0 {
-		name, digest = ref[:i], strings.ToLower(ref[i+1:])
-		if digest == "" {
-			return inventory.Asset{}, fmt.Errorf("image reference %q has an empty digest", ref)
-		}
-		algo, hex, _ := strings.Cut(digest, ":")
-		if algo == "sha256" && (len(hex) != 64 || strings.Trim(hex, "0123456789abcdef") != "") {
-			return inventory.Asset{}, fmt.Errorf("image digest %q is not sha256 and 64 hexadecimal digits", digest)
-		}
-	}
-	if strings.ContainsAny(ref, " \t\r\n") {
-		return inventory.Asset{}, fmt.Errorf("image reference %q contains white space", ref)
-	}
-	id, err := inventory.ImageID(name, digest)
-	if err != nil {
-		return inventory.Asset{}, err
-	}
-	a := inventory.Asset{ID: id, Kind: inventory.KindImage, Name: name, Digest: digest}
-	if last := name[strings.LastIndex(name, "/")+1:]; strings.Contains(last, ":") {
-		a.Version = last[strings.LastIndex(last, ":")+1:]
-	}
-	return a, nil
 }
 
 // Exposure ranks.

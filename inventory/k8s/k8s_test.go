@@ -489,14 +489,15 @@ func mustOwner(t *testing.T, g *inventory.Graph, id string) string {
 }
 
 // TestSameIdentities: images and Ingress endpoints get the identities
-// package catalog gives the same references.
+// package inventory gives the same references (the catalog importer uses
+// them too).
 func TestSameIdentities(t *testing.T) {
 	hex := strings.Repeat("ab", 32)
 	for _, ref := range []string{"nginx", "nginx:1.25", "ghcr.io/acme/app:2@sha256:" + hex, "Registry.Example:5000/a/b", "localhost/x@sha256:" + strings.ToUpper(hex)} {
 		doc := fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: %q}]}\n", ref)
 		g, _, err := read(doc, k8s.Options{})
 		require.NoError(t, err, ref)
-		want, err := catalog.ImageAsset(ref, "")
+		want, err := inventory.ImageAsset(ref, "")
 		require.NoError(t, err)
 		a, ok := g.Asset(want.ID)
 		if assert.True(t, ok, ref) {
@@ -518,7 +519,7 @@ func TestSameIdentities(t *testing.T) {
 		if tt.tls == "[]" || strings.Contains(tt.tls, strings.ToLower(tt.host)) {
 			scheme = "https"
 		}
-		want, err := catalog.EndpointURL(scheme + "://" + tt.host + tt.path)
+		want, err := inventory.EndpointURL(scheme + "://" + tt.host + tt.path)
 		require.NoError(t, err)
 		_, ok := g.Asset("endpoint:" + want)
 		assert.True(t, ok, "%s %v", want, g.Assets())
