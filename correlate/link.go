@@ -92,24 +92,17 @@ func AssetContext(f *findings.Finding, g *inventory.Graph, opts LinkOptions) ris
 		if err != nil {
 			continue
 		}
-		out.Exposure = pick(out.Exposure, a.Exposure, exposureOrder)
-		out.Criticality = pick(out.Criticality, a.Criticality, criticalityOrder)
-		out.DataSensitivity = pick(out.DataSensitivity, a.DataSensitivity, dataOrder)
-		out.Environment = pick(out.Environment, a.Environment, environmentOrder)
+		out.Exposure = higher(out.Exposure, a.Exposure)
+		out.Criticality = higher(out.Criticality, a.Criticality)
+		out.DataSensitivity = higher(out.DataSensitivity, a.DataSensitivity)
+		out.Environment = higher(out.Environment, a.Environment)
 	}
 	return out
 }
 
-var (
-	exposureOrder    = []risk.Exposure{"", risk.ExposureIsolated, risk.ExposureInternal, risk.ExposureInternet}
-	criticalityOrder = []risk.Criticality{"", risk.CriticalityLow, risk.CriticalityMedium, risk.CriticalityHigh, risk.CriticalityCritical}
-	dataOrder        = []risk.DataSensitivity{"", risk.DataPublic, risk.DataInternal, risk.DataConfidential, risk.DataRestricted}
-	environmentOrder = []risk.Environment{"", risk.EnvironmentTest, risk.EnvironmentDevelopment, risk.EnvironmentStaging, risk.EnvironmentProduction}
-)
-
-// pick returns whichever of a and b comes later in order.
-func pick[T comparable](a, b T, order []T) T {
-	if slices.Index(order, b) > slices.Index(order, a) {
+// higher returns whichever of a and b ranks higher, a on a tie.
+func higher[T interface{ Rank() int }](a, b T) T {
+	if b.Rank() > a.Rank() {
 		return b
 	}
 	return a

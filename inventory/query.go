@@ -354,41 +354,33 @@ func (g *Graph) RiskAsset(id string) (risk.Asset, error) {
 	}
 	self := g.assets[start]
 	out := risk.Asset{Exposure: self.Exposure, Environment: self.Environment, Criticality: self.Criticality, DataSensitivity: self.DataClass}
-	var exp, crit, data int
+	var crit risk.Criticality
+	var data risk.DataSensitivity
 	var env risk.Environment
 	reached, _ := g.walk(start, structural, true)
 	for _, i := range reached {
-		a := g.assets[i]
-		exp = max(exp, exposureRank(a.Exposure))
-		crit = max(crit, criticalityRank(a.Criticality))
-		data = max(data, dataRank(a.DataClass))
-		if env == "" || environmentRank(a.Environment) > environmentRank(env) {
+		a := &g.assets[i]
+		if a.Exposure.Rank() > out.Exposure.Rank() {
+			out.Exposure = a.Exposure
+		}
+		if a.Criticality.Rank() > crit.Rank() {
+			crit = a.Criticality
+		}
+		if a.DataClass.Rank() > data.Rank() {
+			data = a.DataClass
+		}
+		if a.Environment.Rank() > env.Rank() {
 			env = a.Environment
 		}
 	}
-	if r := exposureRank(out.Exposure); exp > r {
-		out.Exposure = exposures[exp]
+	if out.Criticality == "" {
+		out.Criticality = crit
 	}
-	if out.Criticality == "" && crit > 0 {
-		out.Criticality = criticalities[crit]
-	}
-	if out.DataSensitivity == "" && data > 0 {
-		out.DataSensitivity = dataClasses[data]
+	if out.DataSensitivity == "" {
+		out.DataSensitivity = data
 	}
 	if out.Environment == "" {
 		out.Environment = env
 	}
 	return out, nil
 }
-
-var (
-	exposures     = []risk.Exposure{"", risk.ExposureIsolated, risk.ExposureInternal, risk.ExposureInternet}
-	criticalities = []risk.Criticality{"", risk.CriticalityLow, risk.CriticalityMedium, risk.CriticalityHigh, risk.CriticalityCritical}
-	dataClasses   = []risk.DataSensitivity{"", risk.DataPublic, risk.DataInternal, risk.DataConfidential, risk.DataRestricted}
-	environments  = []risk.Environment{"", risk.EnvironmentTest, risk.EnvironmentDevelopment, risk.EnvironmentStaging, risk.EnvironmentProduction}
-)
-
-func exposureRank(e risk.Exposure) int       { return max(0, slices.Index(exposures, e)) }
-func criticalityRank(c risk.Criticality) int { return max(0, slices.Index(criticalities, c)) }
-func dataRank(d risk.DataSensitivity) int    { return max(0, slices.Index(dataClasses, d)) }
-func environmentRank(e risk.Environment) int { return max(0, slices.Index(environments, e)) }

@@ -280,3 +280,10 @@ func TestValidate(t *testing.T) {
 	// Score treats the invalid exposure as unknown.
 	assert.False(t, factor(t, Model{}.Score(bad), FactorExposure).Known)
 }
+
+func TestRanks(t *testing.T) {
+	assert.Equal(t, []int{0, 1, 2, 3, 0}, []int{ExposureUnknown.Rank(), ExposureIsolated.Rank(), ExposureInternal.Rank(), ExposureInternet.Rank(), Exposure("moon").Rank()})
+	assert.Equal(t, []int{0, 1, 2, 3, 4}, []int{EnvironmentUnknown.Rank(), EnvironmentTest.Rank(), EnvironmentDevelopment.Rank(), EnvironmentStaging.Rank(), EnvironmentProduction.Rank()})
+	assert.Equal(t, []int{0, 1, 2, 3, 4}, []int{CriticalityUnknown.Rank(), CriticalityLow.Rank(), CriticalityMedium.Rank(), CriticalityHigh.Rank(), CriticalityCritical.Rank()})
+	assert.Equal(t, []int{0, 1, 2, 3, 4}, []int{DataUnknown.Rank(), DataPublic.Rank(), DataInternal.Rank(), DataConfidential.Rank(), DataRestricted.Rank()})
+}

@@ -20,6 +20,20 @@ const (
 	ExposureIsolated Exposure = "isolated" // not reachable over a network (air-gapped, local only)
 )
 
+// Rank orders exposures from least to most exposed: isolated 1, internal
+// 2, internet 3; unknown and invalid values 0.
+func (e Exposure) Rank() int {
+	switch e {
+	case ExposureIsolated:
+		return 1
+	case ExposureInternal:
+		return 2
+	case ExposureInternet:
+		return 3
+	}
+	return 0
+}
+
 // Environment is the kind of deployment an asset runs in. The empty value
 // means unknown.
 type Environment string
@@ -32,6 +46,22 @@ const (
 	EnvironmentDevelopment Environment = "development"
 	EnvironmentTest        Environment = "test"
 )
+
+// Rank orders environments from least to most production-like: test 1,
+// development 2, staging 3, production 4; unknown and invalid values 0.
+func (e Environment) Rank() int {
+	switch e {
+	case EnvironmentTest:
+		return 1
+	case EnvironmentDevelopment:
+		return 2
+	case EnvironmentStaging:
+		return 3
+	case EnvironmentProduction:
+		return 4
+	}
+	return 0
+}
 
 // Criticality is how much the business depends on an asset. The empty
 // value means unknown.
@@ -46,6 +76,22 @@ const (
 	CriticalityLow      Criticality = "low"
 )
 
+// Rank orders criticalities from low 1 to critical 4; unknown and invalid
+// values 0.
+func (c Criticality) Rank() int {
+	switch c {
+	case CriticalityLow:
+		return 1
+	case CriticalityMedium:
+		return 2
+	case CriticalityHigh:
+		return 3
+	case CriticalityCritical:
+		return 4
+	}
+	return 0
+}
+
 // DataSensitivity is the most sensitive class of data an asset holds. The
 // empty value means unknown.
 type DataSensitivity string
@@ -58,6 +104,22 @@ const (
 	DataInternal     DataSensitivity = "internal"     // internal, low-harm data
 	DataPublic       DataSensitivity = "public"       // nothing that is not public already
 )
+
+// Rank orders data classes from public 1 to restricted 4; unknown and
+// invalid values 0.
+func (d DataSensitivity) Rank() int {
+	switch d {
+	case DataPublic:
+		return 1
+	case DataInternal:
+		return 2
+	case DataConfidential:
+		return 3
+	case DataRestricted:
+		return 4
+	}
+	return 0
+}
 
 // ExploitMaturity is what is known of exploits for a vulnerability, in the
 // terms of CVSS v4.0's Exploit Maturity metric. The empty value means

@@ -87,13 +87,10 @@ var (
 	dataClasses = []risk.DataSensitivity{risk.DataRestricted, risk.DataConfidential, risk.DataInternal, risk.DataPublic}
 )
 
-// moreExposed returns the more exposed of two exposures.
+// moreExposed returns the more exposed of two exposures (b when a is
+// unknown).
 func moreExposed(a, b risk.Exposure) risk.Exposure {
-	ia, ib := slices.Index(exposures, a), slices.Index(exposures, b)
-	if ia < 0 {
-		return b
-	}
-	if ib < 0 || ia < ib {
+	if a.Rank() > 0 && a.Rank() >= b.Rank() {
 		return a
 	}
 	return b

@@ -612,15 +612,12 @@ func endpointURL(scheme, host, path string) string {
 	return u.String()
 }
 
-// Exposure ranks.
-var exposures = []risk.Exposure{"", risk.ExposureIsolated, risk.ExposureInternal, risk.ExposureInternet}
-
 // plan collects the assets and edges before they enter the graph.
 type plan struct {
 	order    []string
 	assets   map[string]*inventory.Asset
 	edges    []inventory.Edge
-	exposure map[string]int
+	exposure map[string]risk.Exposure
 	sources  string
 }
 
@@ -643,7 +640,9 @@ func (pl *plan) add(a inventory.Asset) {
 }
 
 func (pl *plan) raise(id string, e risk.Exposure) {
-	pl.exposure[id] = max(pl.exposure[id], slices.Index(exposures, e))
+	if e.Rank() > pl.exposure[id].Rank() {
+		pl.exposure[id] = e
+	}
 }
 
 func (pl *plan) link(from, to string, t inventory.EdgeType) {
@@ -675,7 +674,7 @@ func selects(sel, labels map[string]string) bool {
 
 // build turns the objects into assets and edges and adds them to g.
 func (p *reader) build(g *inventory.Graph) (Result, error) {
-	pl := &plan{assets: map[string]*inventory.Asset{}, exposure: map[string]int{}, sources: p.opts.Name}
+	pl := &plan{assets: map[string]*inventory.Asset{}, exposure: map[string]risk.Exposure{}, sources: p.opts.Name}
 	workloads := map[string][]*object{} // by namespace, in document order
 	services := map[string]*object{}    // by "namespace/name"
 	for _, o := range p.objects {
@@ -756,11 +755,11 @@ func (p *reader) build(g *inventory.Graph) (Result, error) {
 
 	// Exposure never goes down: an asset the graph holds as more exposed
 	// stays so.
-	for id, rank := range pl.exposure {
-		if old, ok := g.Asset(id); ok {
-			rank = max(rank, slices.Index(exposures, old.Exposure))
+	for id, e := range pl.exposure {
+		if old, ok := g.Asset(id); ok && old.Exposure.Rank() > e.Rank() {
+			e = old.Exposure
 		}
-		pl.assets[id].Exposure = exposures[max(rank, 0)]
+		pl.assets[id].Exposure = e
 	}
 	res := p.res
 	for k := range p.skipped {
