@@ -44,17 +44,12 @@ bad input, and is named).
 Flags:
 `
 
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
 // runComply implements "aspm comply".
 func runComply(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("comply", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	framework := fs.String("framework", "", "report only the controls mapped to this `framework`")
-	var policies stringList
+	var policies listFlag
 	fs.Var(&policies, "policy", "a `directory` of Rego controls to evaluate with the built-in ones (repeatable)")
 	postureFile := fs.String("posture", "", "read a ready posture document from `file` instead of building one")
 	repo := fs.String("repo", "", "the repository `url` the scanned files come from")
@@ -72,11 +67,8 @@ func runComply(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	inputs := fs.Args()
-	for _, f := range inputs {
-		if strings.HasPrefix(f, "-") && f != "-" {
-			fmt.Fprintf(stderr, "aspm comply: flag %q after a file argument: flags come before files\n", f)
-			return exitBadInput
-		}
+	if !flagsFirst("comply", inputs, stderr) {
+		return exitBadInput
 	}
 	switch {
 	case *postureFile != "" && len(inputs) > 0:

@@ -24,36 +24,6 @@ type stateLine struct {
 	Scan  string          `json:"scan,omitempty"`
 }
 
-// listFlag collects a repeated flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
-// parseCommand parses a command's flags and checks its file arguments;
-// it returns the files, or an exit status when the command is done.
-func parseCommand(name string, fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil, exitOK, false
-		}
-		return nil, exitBadInput, false
-	}
-	files := fs.Args()
-	if len(files) == 0 {
-		fmt.Fprintf(stderr, "aspm %s: no FILE given\n", name)
-		fs.Usage()
-		return nil, exitBadInput, false
-	}
-	for _, f := range files {
-		if strings.HasPrefix(f, "-") && f != "-" {
-			fmt.Fprintf(stderr, "aspm %s: flag %q after a file argument: flags come before files\n", name, f)
-			return nil, exitBadInput, false
-		}
-	}
-	return files, exitOK, true
-}
-
 // decodeAll decodes files into one slice, naming every file that fails on
 // stderr; it returns how many failed. The findings a file yielded before
 // failing are kept.

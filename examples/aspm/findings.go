@@ -38,17 +38,9 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, findingsUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitBadInput
-	}
-	files := fs.Args()
-	if len(files) == 0 {
-		fmt.Fprintln(stderr, "aspm findings: no FILE given")
-		fs.Usage()
-		return exitBadInput
+	files, code, ok := parseCommand("findings", fs, args, stderr)
+	if !ok {
+		return code
 	}
 	if *summary && *vex {
 		fmt.Fprintln(stderr, "aspm findings: --summary and --vex exclude each other")
@@ -57,12 +49,6 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *format != "" {
 		if _, ok := detect.Lookup(*format); !ok {
 			fmt.Fprintf(stderr, "aspm findings: unknown format %q (see \"aspm formats\")\n", *format)
-			return exitBadInput
-		}
-	}
-	for _, f := range files {
-		if strings.HasPrefix(f, "-") && f != "-" {
-			fmt.Fprintf(stderr, "aspm findings: flag %q after a file argument: flags come before files\n", f)
 			return exitBadInput
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/aspmkit/aspm/inventory"
@@ -40,27 +39,13 @@ func runInventory(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprint(stderr, inventoryUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitBadInput
-	}
-	files := fs.Args()
-	if len(files) == 0 {
-		fmt.Fprintln(stderr, "aspm inventory: no FILE given")
-		fs.Usage()
-		return exitBadInput
+	files, code, ok := parseCommand("inventory", fs, args, stderr)
+	if !ok {
+		return code
 	}
 	if *asJSON && *dependents != "" {
 		fmt.Fprintln(stderr, "aspm inventory: --json and --dependents exclude each other")
 		return exitBadInput
-	}
-	for _, f := range files {
-		if strings.HasPrefix(f, "-") && f != "-" {
-			fmt.Fprintf(stderr, "aspm inventory: flag %q after a file argument: flags come before files\n", f)
-			return exitBadInput
-		}
 	}
 
 	g := inventory.New()

@@ -25,9 +25,11 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Exit statuses shared by every command.
@@ -98,4 +100,44 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "aspm: unknown command %q\n\n%s", args[0], usage)
 	return exitBadInput
+}
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// parseCommand parses a command's flags and checks its file arguments;
+// it returns the files, or an exit status when the command is done.
+func parseCommand(name string, fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil, exitOK, false
+		}
+		return nil, exitBadInput, false
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		fmt.Fprintf(stderr, "aspm %s: no FILE given\n", name)
+		fs.Usage()
+		return nil, exitBadInput, false
+	}
+	if !flagsFirst(name, files, stderr) {
+		return nil, exitBadInput, false
+	}
+	return files, exitOK, true
+}
+
+// flagsFirst reports whether no file argument looks like a flag ("-" is
+// standard input), naming the first one on stderr: flags come before
+// files.
+func flagsFirst(name string, files []string, stderr io.Writer) bool {
+	for _, f := range files {
+		if strings.HasPrefix(f, "-") && f != "-" {
+			fmt.Fprintf(stderr, "aspm %s: flag %q after a file argument: flags come before files\n", name, f)
+			return false
+		}
+	}
+	return true
 }

@@ -54,23 +54,9 @@ func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, scoreUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitBadInput
-	}
-	files := fs.Args()
-	if len(files) == 0 {
-		fmt.Fprintln(stderr, "aspm score: no FILE given")
-		fs.Usage()
-		return exitBadInput
-	}
-	for _, f := range files {
-		if strings.HasPrefix(f, "-") && f != "-" {
-			fmt.Fprintf(stderr, "aspm score: flag %q after a file argument: flags come before files\n", f)
-			return exitBadInput
-		}
+	files, code, ok := parseCommand("score", fs, args, stderr)
+	if !ok {
+		return code
 	}
 
 	ctx := risk.Context{
