@@ -13,6 +13,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/inventory"
 )
 
 // Strategy computes the keys of findings of one kind. Its methods may be
@@ -135,14 +136,7 @@ func PackageKey(p *findings.Package) string {
 		return ""
 	}
 	if p.PURL != "" {
-		if u, err := packageurl.FromString(p.PURL); err == nil {
-			if u.Type == packageurl.TypeGolang {
-				// packageurl-go lowercases Go module paths; they are
-				// case-sensitive, so keep them as written.
-				if ns, name, ok := rawGoPath(p.PURL); ok {
-					u.Namespace, u.Name = ns, name
-				}
-			}
+		if u, err := inventory.ParsePURL(p.PURL); err == nil {
 			u.Qualifiers, u.Subpath = nil, ""
 			if u.Version == "" {
 				u.Version = p.Version
@@ -162,13 +156,11 @@ func packageMatchKey(p *findings.Package) string {
 	name, version := p.Name, p.Version
 	golang := strings.EqualFold(p.Ecosystem, "go") || strings.EqualFold(p.Ecosystem, "golang")
 	if p.PURL != "" {
-		if u, err := packageurl.FromString(p.PURL); err == nil {
+		if u, err := inventory.ParsePURL(p.PURL); err == nil {
 			name = u.Name
 			if u.Type == packageurl.TypeGolang {
 				golang = true
-				if ns, n, ok := rawGoPath(p.PURL); ok {
-					name = strings.TrimPrefix(ns+"/"+n, "/")
-				}
+				name = strings.TrimPrefix(u.Namespace+"/"+u.Name, "/")
 			}
 			if version == "" {
 				version = u.Version
@@ -189,26 +181,6 @@ func packageMatchKey(p *findings.Package) string {
 		version = version[1:]
 	}
 	return name + "@" + version
-}
-
-// rawGoPath returns the namespace and name of a golang purl as written.
-func rawGoPath(s string) (ns, name string, ok bool) {
-	rest, found := strings.CutPrefix(s, "pkg:golang/")
-	if !found {
-		return "", "", false
-	}
-	if i := strings.IndexAny(rest, "@?#"); i >= 0 {
-		rest = rest[:i]
-	}
-	rest, err := url.PathUnescape(strings.Trim(rest, "/"))
-	if err != nil {
-		return "", "", false
-	}
-	i := strings.LastIndex(rest, "/")
-	if i < 0 {
-		return "", rest, true
-	}
-	return rest[:i], rest[i+1:], true
 }
 
 // stableFingerprint returns the tool's fingerprints (every name=value,

@@ -137,7 +137,7 @@ func identify(a *Asset) error {
 	switch a.Kind {
 	case KindComponent:
 		if a.PURL != "" {
-			p, err := parsePURL(a.PURL)
+			p, err := ParsePURL(a.PURL)
 			if err != nil {
 				return err
 			}

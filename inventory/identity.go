@@ -26,14 +26,19 @@ func ID(k Kind, key string) string { return string(k) + ":" + key }
 // because Go module paths are case-sensitive (github.com/BurntSushi/toml
 // and github.com/burntsushi/toml are different modules).
 func NormalizePURL(s string) (string, error) {
-	p, err := parsePURL(s)
+	p, err := ParsePURL(s)
 	if err != nil {
 		return "", err
 	}
 	return p.ToString(), nil
 }
 
-func parsePURL(s string) (packageurl.PackageURL, error) {
+// ParsePURL parses a package URL with packageurl-go, except that Go module
+// paths (type golang) keep the case they are written in: packageurl-go
+// lowercases them, but Go module paths are case-sensitive. It fails, with
+// an error wrapping [ErrInvalidID], on a purl that does not parse or has
+// no name.
+func ParsePURL(s string) (packageurl.PackageURL, error) {
 	s = strings.TrimSpace(s)
 	p, err := packageurl.FromString(s)
 	if err != nil {
@@ -100,7 +105,7 @@ func rawNamespaceName(s string) (ns, name string, ok bool) {
 // same package at the same version is one component, whichever document
 // adds an arch or a repository URL). The version is kept.
 func ComponentID(purl string) (string, error) {
-	p, err := parsePURL(purl)
+	p, err := ParsePURL(purl)
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +116,7 @@ func ComponentID(purl string) (string, error) {
 // PackageKey returns a purl's package identity without version, qualifiers
 // or subpath ("pkg:npm/lodash"): what stays the same across upgrades.
 func PackageKey(purl string) (string, error) {
-	p, err := parsePURL(purl)
+	p, err := ParsePURL(purl)
 	if err != nil {
 		return "", err
 	}

@@ -128,7 +128,7 @@ func (g *Graph) Dependencies(id string, t Traversal) ([]string, error) {
 // with a version names that version; without one, every version of the
 // package. Qualifiers and subpath are ignored.
 func (g *Graph) FindComponents(purl string) ([]string, error) {
-	p, err := parsePURL(purl)
+	p, err := ParsePURL(purl)
 	if err != nil {
 		return nil, err
 	}
