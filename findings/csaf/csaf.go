@@ -164,7 +164,7 @@ func Decode(r io.Reader, opts findings.DecodeOptions, h findings.Handler) error 
 		if err != nil {
 			return fail(err, "")
 		}
-		return errorf(findings.ErrSyntax, dec.InputOffset()+g.BOMLen(), "", "unexpected %s after the document", describe(tok))
+		return errorf(findings.ErrSyntax, dec.InputOffset()+g.BOMLen(), "", "unexpected %s after the document", jsonstream.Describe(tok))
 	}
 	if raw[0] != '{' {
 		return errorf(findings.ErrUnsupportedFormat, start+g.BOMLen(), "", "not a CSAF document: the top-level value is not an object")
@@ -470,23 +470,6 @@ func shift(err error, start int64) error {
 		typ.Offset += start
 	}
 	return err
-}
-
-// describe names a JSON token's type for error messages.
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		return "'" + t.String() + "'"
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return "a value"
 }
 
 // capReader fails with a *findings.LimitError once more than max bytes

@@ -157,7 +157,7 @@ func decodeJSON(r io.Reader, opts findings.DecodeOptions, em *findings.Emitter) 
 		return d.fail(err, "")
 	}
 	if tok != json.Delim('{') {
-		return d.errorf(d.offset(), "", findings.ErrInvalid, "a Dependency-Check JSON report is an object, not %s", describe(tok))
+		return d.errorf(d.offset(), "", findings.ErrInvalid, "a Dependency-Check JSON report is an object, not %s", jsonstream.Describe(tok))
 	}
 	known := false
 	for d.dec.More() {
@@ -228,7 +228,7 @@ func (d *jsonDecoder) dependencies() error {
 		return nil
 	}
 	if tok != json.Delim('[') {
-		return d.errorf(d.offset(), "dependencies", findings.ErrInvalid, "dependencies is an array, not %s", describe(tok))
+		return d.errorf(d.offset(), "dependencies", findings.ErrInvalid, "dependencies is an array, not %s", jsonstream.Describe(tok))
 	}
 	for i := 0; d.dec.More(); i++ {
 		path := fmt.Sprintf("dependencies[%d]", i)
@@ -428,21 +428,4 @@ func (d *jsonDecoder) fail(err error, path string) error {
 func (d *jsonDecoder) errorf(offset int64, path string, sentinel error, format string, args ...any) error {
 	return &findings.DecodeError{File: d.file, Format: Format, Offset: offset, Path: path,
 		Err: fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))}
-}
-
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case nil:
-		return "null"
-	case json.Delim:
-		if t == '[' {
-			return "an array"
-		}
-		return "an object"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	}
-	return "a number"
 }

@@ -93,7 +93,7 @@ func Decode(r io.Reader, opts findings.DecodeOptions, h findings.Handler) error 
 			return invalid(dec.InputOffset()+g.BOMLen()-1, "", "expected an array of leaks, found an object")
 		}
 	default:
-		return invalid(dec.InputOffset()+g.BOMLen(), "", "expected an array of leaks, found %s", describe(tok))
+		return invalid(dec.InputOffset()+g.BOMLen(), "", "expected an array of leaks, found %s", jsonstream.Describe(tok))
 	}
 
 	for i := 0; dec.More(); i++ {
@@ -253,22 +253,5 @@ func expectEOF(dec *json.Decoder, g *jsonstream.Reader, name string) error {
 		return jsonstream.Error(err, g, dec, name, Format, "")
 	}
 	return &findings.DecodeError{File: name, Format: Format, Offset: dec.InputOffset() + g.BOMLen(),
-		Err: fmt.Errorf("%w: unexpected %s after the report", findings.ErrSyntax, describe(tok))}
-}
-
-// describe names a JSON token's type for error messages.
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		return "'" + t.String() + "'"
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return "a value"
+		Err: fmt.Errorf("%w: unexpected %s after the report", findings.ErrSyntax, jsonstream.Describe(tok))}
 }

@@ -118,7 +118,7 @@ func (d *decoder) document() error {
 		return d.wrap(err, "")
 	}
 	if tok != json.Delim('{') {
-		return d.invalid("", d.dec.InputOffset(), "a Grype document is a JSON object, not %s", describe(tok))
+		return d.invalid("", d.dec.InputOffset(), "a Grype document is a JSON object, not %s", jsonstream.Describe(tok))
 	}
 	if err := d.object(); err != nil {
 		return err
@@ -135,7 +135,7 @@ func (d *decoder) end() error {
 	if err != nil {
 		return d.wrap(err, "")
 	}
-	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.offset(), Err: fmt.Errorf("%w: data after the document (%s)", findings.ErrSyntax, describe(tok))}
+	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.offset(), Err: fmt.Errorf("%w: data after the document (%s)", findings.ErrSyntax, jsonstream.Describe(tok))}
 }
 
 // object reads the members of the document object.
@@ -232,7 +232,7 @@ func (d *decoder) array(path string, each func(p string) error) error {
 		return nil
 	}
 	if tok != json.Delim('[') {
-		return d.invalid(path, d.dec.InputOffset(), "want an array or null, got %s", describe(tok))
+		return d.invalid(path, d.dec.InputOffset(), "want an array or null, got %s", jsonstream.Describe(tok))
 	}
 	for i := 0; d.dec.More(); i++ {
 		if err := each(fmt.Sprintf("%s[%d]", path, i)); err != nil {
@@ -321,26 +321,4 @@ func (d *decoder) invalid(path string, at int64, format string, args ...any) err
 		off = at + d.g.BOMLen()
 	}
 	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: off, Path: path, Err: fmt.Errorf("%w: %s", findings.ErrInvalid, fmt.Sprintf(format, args...))}
-}
-
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			return "an object"
-		case '[':
-			return "an array"
-		}
-		return fmt.Sprintf("%q", string(t))
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%T", tok)
 }

@@ -96,7 +96,7 @@ func Decode(r io.Reader, opts findings.DecodeOptions, h findings.Handler) error 
 		if _, ok := tok.(json.Delim); ok {
 			offset = dec.InputOffset() + g.BOMLen() - 1
 		}
-		return p.errorf(findings.ErrUnsupportedFormat, offset, "", "not an OpenVEX document: the top-level value is %s, not an object", describe(tok))
+		return p.errorf(findings.ErrUnsupportedFormat, offset, "", "not an OpenVEX document: the top-level value is %s, not an object", jsonstream.Describe(tok))
 	}
 
 	var doc document
@@ -191,7 +191,7 @@ func (p *parser) statements(out []pending) ([]pending, error) {
 	}
 	if tok != json.Delim('[') {
 		return out, p.errorf(findings.ErrInvalid, p.dec.InputOffset()+p.g.BOMLen()-1, "statements",
-			"statements must be an array, found %s", describe(tok))
+			"statements must be an array, found %s", jsonstream.Describe(tok))
 	}
 	for i := 0; p.dec.More(); i++ {
 		path := "statements[" + strconv.Itoa(i) + "]"
@@ -257,7 +257,7 @@ func (p *parser) expectEOF() error {
 	if err != nil {
 		return p.fail(err, "")
 	}
-	return p.errorf(findings.ErrSyntax, p.dec.InputOffset()+p.g.BOMLen(), "", "unexpected %s after the document", describe(tok))
+	return p.errorf(findings.ErrSyntax, p.dec.InputOffset()+p.g.BOMLen(), "", "unexpected %s after the document", jsonstream.Describe(tok))
 }
 
 // openVEXContext reports whether a @context value (a string, or a JSON-LD
@@ -473,26 +473,6 @@ func shift(err error, start int64) error {
 		typ.Offset += start
 	}
 	return err
-}
-
-// describe names a JSON token's type for error messages.
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			return "an array"
-		}
-		return "'" + t.String() + "'"
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return "a value"
 }
 
 // capReader fails with a *findings.LimitError once more than max bytes

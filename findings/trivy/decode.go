@@ -127,7 +127,7 @@ func (d *decoder) document() error {
 			return err
 		}
 	default:
-		return d.invalid("", d.dec.InputOffset(), "a Trivy report is a JSON object, array or null, not %s", describe(tok))
+		return d.invalid("", d.dec.InputOffset(), "a Trivy report is a JSON object, array or null, not %s", jsonstream.Describe(tok))
 	}
 	return d.end()
 }
@@ -141,7 +141,7 @@ func (d *decoder) end() error {
 	if err != nil {
 		return d.wrap(err, "")
 	}
-	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.offset(), Err: fmt.Errorf("%w: data after the document (%s)", findings.ErrSyntax, describe(tok))}
+	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.offset(), Err: fmt.Errorf("%w: data after the document (%s)", findings.ErrSyntax, jsonstream.Describe(tok))}
 }
 
 // object reads the members of the report object.
@@ -299,7 +299,7 @@ func (d *decoder) array(path string, each func(p string) error) error {
 		return nil
 	}
 	if tok != json.Delim('[') {
-		return d.invalid(path, d.dec.InputOffset(), "want an array or null, got %s", describe(tok))
+		return d.invalid(path, d.dec.InputOffset(), "want an array or null, got %s", jsonstream.Describe(tok))
 	}
 	return d.elements(path, each)
 }
@@ -394,26 +394,4 @@ func (d *decoder) invalid(path string, at int64, format string, args ...any) err
 		off = at + d.g.BOMLen()
 	}
 	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: off, Path: path, Err: fmt.Errorf("%w: %s", findings.ErrInvalid, fmt.Sprintf(format, args...))}
-}
-
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			return "an object"
-		case '[':
-			return "an array"
-		}
-		return fmt.Sprintf("%q", string(t))
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%T", tok)
 }

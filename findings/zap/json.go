@@ -95,7 +95,7 @@ func decodeJSON(r io.Reader, opts findings.DecodeOptions, em *findings.Emitter) 
 		return d.fail(err, "")
 	}
 	if tok != json.Delim('{') {
-		return d.errorf(d.offset(), "", findings.ErrInvalid, "a ZAP JSON report is an object, not %s", describe(tok))
+		return d.errorf(d.offset(), "", findings.ErrInvalid, "a ZAP JSON report is an object, not %s", jsonstream.Describe(tok))
 	}
 	zap := false
 	for d.dec.More() {
@@ -161,7 +161,7 @@ func (d *jsonDecoder) sites() error {
 				return d.fail(err, path)
 			}
 			if tok != json.Delim('{') {
-				return d.errorf(d.offset(), path, findings.ErrInvalid, "a site is an object, not %s", describe(tok))
+				return d.errorf(d.offset(), path, findings.ErrInvalid, "a site is an object, not %s", jsonstream.Describe(tok))
 			}
 			if err := d.site(path); err != nil {
 				return err
@@ -172,7 +172,7 @@ func (d *jsonDecoder) sites() error {
 		}
 		return nil
 	}
-	return d.errorf(d.offset(), "site", findings.ErrInvalid, "site is an array or object, not %s", describe(tok))
+	return d.errorf(d.offset(), "site", findings.ErrInvalid, "site is an array or object, not %s", jsonstream.Describe(tok))
 }
 
 // site reads a site object after its '{'.
@@ -226,7 +226,7 @@ func (d *jsonDecoder) alerts(st site, path string) error {
 		return nil
 	}
 	if tok != json.Delim('[') {
-		return d.errorf(d.offset(), path, findings.ErrInvalid, "alerts is an array, not %s", describe(tok))
+		return d.errorf(d.offset(), path, findings.ErrInvalid, "alerts is an array, not %s", jsonstream.Describe(tok))
 	}
 	for i := 0; d.dec.More(); i++ {
 		ipath := fmt.Sprintf("%s[%d]", path, i)
@@ -353,22 +353,4 @@ func (d *jsonDecoder) fail(err error, path string) error {
 func (d *jsonDecoder) errorf(offset int64, path string, sentinel error, format string, args ...any) error {
 	return &findings.DecodeError{File: d.file, Format: Format, Offset: offset, Path: path,
 		Err: fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))}
-}
-
-// describe names a JSON token for messages.
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case nil:
-		return "null"
-	case json.Delim:
-		if t == '[' {
-			return "an array"
-		}
-		return "an object"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	}
-	return "a number"
 }
