@@ -276,22 +276,10 @@ func (d *decoder) value(v any, path string) (int64, error) {
 
 // skip reads past the next JSON value without keeping it.
 func (d *decoder) skip(path string) error {
-	depth := 0
-	for {
-		tok, err := d.dec.Token()
-		if err != nil {
-			return d.wrap(err, path)
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
+	if err := jsonstream.SkipValue(d.dec); err != nil {
+		return d.wrap(err, path)
 	}
+	return nil
 }
 
 // offset is the current input offset, byte order mark included.

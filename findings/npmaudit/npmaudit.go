@@ -588,24 +588,10 @@ func fixAvailable(raw json.RawMessage, name string) (string, any, error) {
 // skip reads past a value the decoder does not use, token by token so that
 // a large one is not held whole.
 func (d *decoder) skip(path string) error {
-	depth := 0
-	for {
-		tok, err := d.dec.Token()
-		if err != nil {
-			return d.fail(err, path)
-		}
-		if delim, ok := tok.(json.Delim); ok {
-			switch delim {
-			case '{', '[':
-				depth++
-			default:
-				depth--
-			}
-		}
-		if depth == 0 {
-			return nil
-		}
+	if err := jsonstream.SkipValue(d.dec); err != nil {
+		return d.fail(err, path)
 	}
+	return nil
 }
 
 // parseCWEs reads an advisory's cwe: null, a string ("CWE-79", or a JSON

@@ -325,22 +325,10 @@ func (d *jsonDecoder) key(path string) (string, error) {
 
 // skip consumes one value of any type.
 func (d *jsonDecoder) skip(path string) error {
-	depth := 0
-	for {
-		tok, err := d.dec.Token()
-		if err != nil {
-			return d.fail(err, path)
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
+	if err := jsonstream.SkipValue(d.dec); err != nil {
+		return d.fail(err, path)
 	}
+	return nil
 }
 
 // offset is the input offset of the decoder, byte order mark included.
