@@ -128,10 +128,10 @@ func NormalizePath(p string, foldCase bool) string {
 	return p
 }
 
-// PackageKey returns a package's identity for matching: its purl without
-// qualifiers and subpath (Go module paths keep their case), else
-// "ecosystem/name@version".
-func PackageKey(p *findings.Package) string {
+// packageKey returns a package's identity within one tool's findings: its
+// purl without qualifiers and subpath, version kept (Go module paths keep
+// their case), else "ecosystem/name@version".
+func packageKey(p *findings.Package) string {
 	if p == nil {
 		return ""
 	}
@@ -292,7 +292,7 @@ func (CodeStrategy) Related(a, b *findings.Finding) bool {
 }
 
 // PackageStrategy identifies dependency findings (SCA, container, license)
-// by tool, primary vulnerability ID (or rule), package key ([PackageKey])
+// by tool, primary vulnerability ID (or rule), package key (the purl without qualifiers, version kept)
 // and the manifest or image it was found in. Across tools they correlate
 // when they share any vulnerability ID or alias (CVE, GHSA, GO-, OSV IDs)
 // on the same package at the same version. "The same package" compares
@@ -311,7 +311,7 @@ func (s PackageStrategy) Identity(f *findings.Finding, occurrence int) string {
 		vuln = f.VulnerabilityIDs[0]
 	}
 	where := cmp.Or(f.Location.Image, NormalizePath(cmp.Or(f.Location.Path, f.Location.Target), s.FoldCase))
-	return hashKey("pkg", f.Tool.Name, vuln, PackageKey(f.Package), where)
+	return hashKey("pkg", f.Tool.Name, vuln, packageKey(f.Package), where)
 }
 
 func (PackageStrategy) needsOccurrence(*findings.Finding) bool { return false }
