@@ -123,8 +123,9 @@ type Finding struct {
 	Open bool `json:"open"`
 	// Suppressed reports whether the finding is suppressed at GeneratedAt:
 	// by an active triage, by a suppression the tool recorded, or by a VEX
-	// status of not_affected or fixed. Controls usually skip suppressed
-	// findings.
+	// status of not_affected or fixed. It is the one authority on
+	// suppression: the built-in controls read it, not Triage, so whether
+	// an acceptance has expired is decided once, by the builder.
 	Suppressed bool `json:"suppressed"`
 	// VEX is the VEX status carried with the finding, when there is one.
 	VEX findings.VEXStatus `json:"vex,omitempty"`

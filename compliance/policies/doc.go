@@ -40,9 +40,10 @@
 // # Shared helpers
 //
 // lib.rego (package aspm.lib.posture) holds the views and predicates the
-// controls share: the posture's lists, active findings (open, and no
-// analyst's triage decision holding at generated_at), findings past their
-// SLA, production repositories, internet-exposed services and what they
+// controls share: the posture's lists, active findings (open and not
+// suppressed; the posture's suppressed field is the one authority, which
+// the builder sets from VEX statements, tool suppressions and triage
+// decisions that have not expired), findings past their SLA, production repositories, internet-exposed services and what they
 // are made of, scan coverage and its age, and RFC 3339 timestamps
 // validated before they are parsed. Custom controls can import it.
 //

@@ -18,7 +18,7 @@ test_pass_unreachable_internal_or_triaged if {
 	p := fixtures.with_findings([
 		high("f-unreachable", fixtures.lodash, {"risk": {"reachability": "unreachable"}}),
 		high("f-internal", fixtures.worker_image, {}),
-		high("f-triaged", fixtures.api_image, {"triage": {"status": "not_affected", "author": "carol"}}),
+		high("f-triaged", fixtures.api_image, {"suppressed": true, "triage": {"status": "not_affected", "author": "carol"}}),
 		high("f-repo", fixtures.repo, {}),
 	])
 	count(exposed_high_risk.violations) == 0 with input as p

@@ -173,46 +173,14 @@ risk_acceptance_max_days := d if {
 # (The builder sets open false for a fixed finding; state is not read.)
 is_open(f) if not f.open == false
 
-# suppressed(f): the finding is suppressed at generated_at: the builder
-# says so (its suppressed field is true: an active triage, a suppression
-# the tool recorded, a VEX status of not_affected or fixed), or an
-# analyst's triage decision holds. A triage decision whose expiry is past,
-# unreadable, or cannot be compared (no valid generated_at) does not hold.
+# suppressed(f): the finding is suppressed at generated_at: its suppressed
+# field is true. The posture's suppressed field is the one authority: the
+# builder sets it from an active triage decision (correlate decides whether
+# an acceptance has expired), a suppression the tool recorded, or a VEX
+# status of not_affected or fixed. The triage object is kept for the
+# record and for the risk-acceptance control; a hand-written posture that
+# triages a finding sets suppressed as well.
 suppressed(f) if f.suppressed == true
-
-suppressed(f) if {
-	is_object(f.triage)
-	nonempty(f.triage.status)
-	not _triage_lapsed(f.triage)
-}
-
-# A valid expiry found in triage_expiry_ns (so, set) is compared without
-# parsing it again; any other expiry is judged as written.
-_triage_lapsed(t) if {
-	n := triage_expiry_ns[t.expires]
-	not n > now_ns
-}
-
-_triage_lapsed(t) if {
-	not triage_expiry_ns[t.expires]
-	set_time(t.expires)
-	not _after_now(t.expires)
-}
-
-_after_now(s) if ts_ns(s) > now_ns
-
-# triage_expiry_ns maps each distinct triage expiry of the posture (of
-# findings with a triage status) that is a valid timestamp to ts_ns of it:
-# each distinct string is validated and parsed once, however many findings
-# carry it. An expiry missing from it is not a valid timestamp.
-triage_expiry_ns := {s: n |
-	some s in {x |
-		some f in _triaged
-		x := f.triage.expires
-		is_string(x)
-	}
-	n := ts_ns(s)
-}
 
 # active(f): open and not suppressed, the findings controls judge.
 active(f) if {
@@ -220,26 +188,46 @@ active(f) if {
 	not suppressed(f)
 }
 
+# open_findings are the findings that are open.
+#
+# The lists below are built by grouping: {k: fs | some k in K; fs := [f |
+# ...; f.field == k]} is a comprehension OPA indexes on k, so it reads the
+# list once for every k, one comparison per element. OPA reads the list
+# again for a key whose group is empty, so each grouping prepends one
+# sentinel per key and drops it (array.slice(fs, 1, ...)): no group is
+# empty. When some finding's flag is not a boolean (a hand-written
+# posture), the list is filtered instead, a second pass.
+open_findings := _by_open[true] if {
+	count(_by_open[true]) + count(_by_open[false]) == count(findings)
+} else := [f |
+	some f in findings
+	is_object(f)
+	not f.open == false
+]
+
+_by_open := {o: array.slice(fs, 1, count(fs)) |
+	some o in [true, false]
+	fs := [f |
+		some f in array.concat([{"open": true}, {"open": false}], findings)
+		f.open == o
+	]
+}
+
 # active_findings are the findings that are open and not suppressed.
-active_findings := array.concat(_open_untriaged, _open_triaged)
-
-_open_untriaged := [f |
-	some f in findings
-	not f.open == false
+active_findings := _open_by_suppressed[false] if {
+	count(_open_by_suppressed[true]) + count(_open_by_suppressed[false]) == count(open_findings)
+} else := [f |
+	some f in open_findings
 	not f.suppressed == true
-	not f.triage.status
 ]
 
-_open_triaged := [f |
-	some f in _triaged
-	not f.open == false
-	not suppressed(f)
-]
-
-_triaged := [f |
-	some f in findings
-	f.triage.status
-]
+_open_by_suppressed := {s: array.slice(fs, 1, count(fs)) |
+	some s in [true, false]
+	fs := [f |
+		some f in array.concat([{"suppressed": true}, {"suppressed": false}], open_findings)
+		f.suppressed == s
+	]
+}
 
 # past_sla(f): the finding's SLA is breached: by its sla.breached flag, or,
 # when it has no boolean flag, by an sla.due date before generated_at.
@@ -254,22 +242,21 @@ past_sla(f) if {
 # overdue_findings are the active findings past their SLA.
 overdue_findings := array.concat(_overdue_flagged, _overdue_by_date)
 
-_overdue_flagged := object.get(_active_by_breached, true, [])
+_overdue_flagged := _active_by_breached[true]
 
 # within_sla_findings are the active findings whose SLA is not breached:
 # sla.breached is false or, without that flag, sla.due is generated_at or
 # later.
 within_sla_findings := array.concat(_within_sla_flagged, _within_sla_by_date)
 
-_within_sla_flagged := object.get(_active_by_breached, false, [])
+_within_sla_flagged := _active_by_breached[false]
 
 # _active_by_breached groups the active findings by their boolean
-# sla.breached flag in one pass: OPA indexes the comprehension on b, so the
-# list is read once for both values.
-_active_by_breached := {b: fs |
+# sla.breached flag in one pass.
+_active_by_breached := {b: array.slice(fs, 1, count(fs)) |
 	some b in [true, false]
 	fs := [f |
-		some f in active_findings
+		some f in array.concat([{"sla": {"breached": true}}, {"sla": {"breached": false}}], active_findings)
 		f.sla.breached == b
 	]
 }
@@ -297,48 +284,31 @@ _within_sla_by_date := [f |
 
 # secret_findings and access_findings are the findings of kind secret and
 # access, active or not.
-secret_findings := [f |
-	some f in findings
-	f.kind == "secret"
-]
+secret_findings := _by_kind.secret
 
-access_findings := [f |
-	some f in findings
-	f.kind == "access"
-]
+access_findings := _by_kind.access
+
+_by_kind := {k: array.slice(fs, 1, count(fs)) |
+	some k in ["secret", "access"]
+	fs := [f |
+		some f in array.concat([{"kind": "secret"}, {"kind": "access"}], findings)
+		f.kind == k
+	]
+}
 
 # active_secret_findings and active_access_findings are the secret and
-# access findings that are active: active(f), inlined so that a finding
-# without a triage decision costs three comparisons and no function call.
-active_secret_findings := array.concat(
-	[f |
-		some f in secret_findings
-		not f.open == false
-		not f.suppressed == true
-		not f.triage.status
-	],
-	[f |
-		some f in secret_findings
-		f.triage.status
-		not f.open == false
-		not suppressed(f)
-	],
-)
+# access findings that are active.
+active_secret_findings := [f |
+	some f in secret_findings
+	not f.open == false
+	not f.suppressed == true
+]
 
-active_access_findings := array.concat(
-	[f |
-		some f in access_findings
-		not f.open == false
-		not f.suppressed == true
-		not f.triage.status
-	],
-	[f |
-		some f in access_findings
-		f.triage.status
-		not f.open == false
-		not suppressed(f)
-	],
-)
+active_access_findings := [f |
+	some f in access_findings
+	not f.open == false
+	not f.suppressed == true
+]
 
 # kev(f): CISA's KEV catalog lists the vulnerability (risk.kev is true).
 kev(f) if f.risk.kev == true
@@ -646,22 +616,39 @@ exposed_high_risk_findings := [f |
 	a in exposed_assets
 ]
 
-_high_risk := array.concat(object.get(_by_priority, "P1", []), object.get(_by_priority, "P2", []))
+_high_risk := array.concat(_by_priority.P1, _by_priority.P2)
 
-_by_priority := {p: fs |
+_by_priority := {p: array.slice(fs, 1, count(fs)) |
 	some p in ["P1", "P2"]
 	fs := [f |
-		some f in active_findings
+		some f in array.concat([{"risk": {"priority": "P1"}}, {"risk": {"priority": "P2"}}], active_findings)
 		f.risk.priority == p
 	]
 }
 
 # --- Risk acceptances -------------------------------------------------------
 
-# risk_acceptances are the findings, not fixed, whose triage status accepts
-# the risk (accepted_risk, wont_fix), whether or not it has expired.
-risk_acceptances := [f |
-	some f in _triaged
-	not f.open == false
-	f.triage.status in {"accepted_risk", "wont_fix"}
-]
+# risk_acceptances are the open findings whose triage status accepts the
+# risk (accepted_risk, wont_fix), whether or not it has expired.
+risk_acceptances := array.concat(_open_by_triage.accepted_risk, _open_by_triage.wont_fix)
+
+_open_by_triage := {s: array.slice(fs, 1, count(fs)) |
+	some s in ["accepted_risk", "wont_fix"]
+	fs := [f |
+		some f in array.concat([{"triage": {"status": "accepted_risk"}}, {"triage": {"status": "wont_fix"}}], open_findings)
+		f.triage.status == s
+	]
+}
+
+# triage_expiry_ns maps each distinct expiry of the risk acceptances that
+# is a valid timestamp to ts_ns of it: each distinct string is validated
+# and parsed once, however many findings carry it. An expiry missing from
+# it is not a valid timestamp.
+triage_expiry_ns := {s: n |
+	some s in {x |
+		some f in risk_acceptances
+		x := f.triage.expires
+		is_string(x)
+	}
+	n := ts_ns(s)
+}

@@ -91,17 +91,54 @@ test_open_and_suppressed if {
 	not posture.is_open({"id": "f", "open": false})
 	posture.is_open({"id": "f", "state": "fixed"})
 	posture.is_open({"id": "f", "open": "no"})
-	posture.suppressed({"triage": {"status": "false_positive"}})
 	posture.suppressed({"suppressed": true, "triage": null})
 	not posture.suppressed({"suppressed": false, "triage": null})
-	posture.suppressed({"triage": {"status": "accepted_risk", "expires": "0001-01-01T00:00:00Z"}})
-	not posture.suppressed({"triage": {"status": ""}})
-	not posture.suppressed({"triage": null})
-	not posture.suppressed({"triage": "accepted"})
-	posture.suppressed({"triage": {"status": "accepted_risk", "expires": "2025-07-01T00:00:00Z"}}) with input as fixtures.posture
-	not posture.suppressed({"triage": {"status": "accepted_risk", "expires": "2025-06-30T00:00:00Z"}}) with input as fixtures.posture
-	not posture.suppressed({"triage": {"status": "accepted_risk", "expires": "2025-07-01T00:00:00Z"}}) with input as fixtures.empty_no_date
+	not posture.suppressed({"suppressed": "yes"})
+
+	# The suppressed field is the one authority: the builder folds an
+	# active triage decision into it, so a triage object alone suppresses
+	# nothing.
+	not posture.suppressed({"triage": {"status": "false_positive"}})
+	not posture.suppressed({"suppressed": false, "triage": {"status": "accepted_risk", "expires": "2025-12-31T00:00:00Z"}})
 }
+
+# The grouped lists hold exactly the findings their flags put there,
+# whether every flag is a boolean (one pass) or some are missing or of
+# another type (the second pass), and never a grouping sentinel.
+test_lists_by_flags if {
+	flagged := [
+		{"id": "a", "open": true, "suppressed": false, "kind": "secret", "sla": {"breached": true}, "risk": {"priority": "P1"}},
+		{"id": "b", "open": true, "suppressed": true, "kind": "secret", "sla": {"breached": true}, "risk": {"priority": "P1"}},
+		{"id": "c", "open": false, "suppressed": false, "kind": "access", "sla": {"breached": false}, "triage": {"status": "wont_fix"}},
+		{"id": "d", "open": true, "suppressed": false, "kind": "sca", "sla": {"breached": false}, "risk": {"priority": "P2"}, "triage": {"status": "accepted_risk"}},
+	]
+	ids(posture.open_findings) == ["a", "b", "d"] with input as {"findings": flagged}
+	ids(posture.active_findings) == ["a", "d"] with input as {"findings": flagged}
+	ids(posture.overdue_findings) == ["a"] with input as {"findings": flagged}
+	ids(posture.within_sla_findings) == ["d"] with input as {"findings": flagged}
+	ids(posture.secret_findings) == ["a", "b"] with input as {"findings": flagged}
+	ids(posture.active_secret_findings) == ["a"] with input as {"findings": flagged}
+	ids(posture.access_findings) == ["c"] with input as {"findings": flagged}
+	ids(posture.active_access_findings) == [] with input as {"findings": flagged}
+	ids(posture.risk_acceptances) == ["d"] with input as {"findings": flagged}
+	ids(posture._high_risk) == ["a", "d"] with input as {"findings": flagged}
+
+	unflagged := [
+		{"id": "e"},
+		{"id": "f", "open": "yes", "suppressed": null},
+		{"id": "g", "open": false},
+		{"id": "h", "open": true, "suppressed": 1},
+		{"id": "i", "open": true, "suppressed": true},
+		"not a finding",
+	]
+	ids(posture.open_findings) == ["e", "f", "h", "i"] with input as {"findings": unflagged}
+	ids(posture.active_findings) == ["e", "f", "h"] with input as {"findings": unflagged}
+
+	ids(posture.active_findings) == [] with input as {"findings": []}
+	ids(posture.secret_findings) == [] with input as {"findings": []}
+}
+
+ids(fs) := sort([f.id | some f in fs])
 
 test_risk_fields if {
 	posture.kev({"risk": {"kev": true}})

@@ -538,6 +538,7 @@ func synthetic(nAssets, nFindings int, healthy bool) map[string]any {
 			"assets":            []any{target},
 			"state":             []string{"new", "unchanged", "updated", "fixed", "reopened"}[i%5],
 			"open":              i%5 != 3,
+			"suppressed":        triage != nil,
 			"first_seen":        at(first),
 			"last_seen":         at(0),
 			"triage":            triage,

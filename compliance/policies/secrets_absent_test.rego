@@ -27,7 +27,7 @@ test_pass_scanned_no_secret if {
 test_pass_secret_fixed_or_false_positive if {
 	p := fixtures.with_findings([
 		secret("s-fixed", {"state": "fixed", "open": false}),
-		secret("s-fp", {"triage": {"status": "false_positive", "author": "bob", "justification": "test fixture"}}),
+		secret("s-fp", {"suppressed": true, "triage": {"status": "false_positive", "author": "bob", "justification": "test fixture"}}),
 	])
 	count(secrets_absent.violations) == 0 with input as p
 	secrets_absent.evidence == {"asset:repository:github.com/acme/shop", "finding:s-fixed", "finding:s-fp"} with input as p

@@ -34,7 +34,7 @@ test_fail_message_without_severity_or_due if {
 }
 
 test_pass_triaged_past_sla if {
-	p := fixtures.with_findings([fixtures.finding("f1", object.union({"triage": {"status": "not_affected"}}, fixtures.breached))])
+	p := fixtures.with_findings([fixtures.finding("f1", object.union({"suppressed": true, "triage": {"status": "not_affected"}}, fixtures.breached))])
 	count(vm_sla_all.violations) == 0 with input as p
 }
 

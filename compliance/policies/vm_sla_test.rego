@@ -47,11 +47,11 @@ test_fail_kev_due_date_only if {
 test_pass_suppressed_or_fixed if {
 	p := fixtures.with_findings([
 		fixtures.finding("f-fp", object.union(
-			{"severity": "critical", "triage": {"status": "false_positive", "author": "alice"}},
+			{"severity": "critical", "suppressed": true, "triage": {"status": "false_positive", "author": "alice"}},
 			fixtures.breached,
 		)),
 		fixtures.finding("f-accepted", object.union(
-			{"severity": "critical", "triage": {"status": "accepted_risk", "author": "alice", "expires": "2025-12-31T00:00:00Z"}},
+			{"severity": "critical", "suppressed": true, "triage": {"status": "accepted_risk", "author": "alice", "expires": "2025-12-31T00:00:00Z"}},
 			fixtures.breached,
 		)),
 		fixtures.finding("f-fixed", object.union({"severity": "critical", "state": "fixed", "open": false}, fixtures.breached)),
@@ -60,6 +60,8 @@ test_pass_suppressed_or_fixed if {
 	count(vm_sla.violations) == 0 with input as p
 }
 
+# The builder leaves an expired or unreadable acceptance unsuppressed; the
+# triage object alone suppresses nothing.
 test_fail_expired_or_unreadable_triage if {
 	p := fixtures.with_findings([
 		fixtures.finding("f-expired", object.union(
