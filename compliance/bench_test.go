@@ -207,3 +207,47 @@ func BenchmarkEvaluateSmallValue(b *testing.B) {
 		}
 	}
 }
+
+// bchBuilt is the posture the builder makes of 10,000 assets and 100,000
+// findings (BenchmarkBuild's input).
+func bchBuilt(b *testing.B) *compliance.Posture {
+	g, fs := pstSyntheticInput(b, 10_000, 100_000)
+	p, err := compliance.NewBuilder(pstAt).Inventory(g).Findings(fs, compliance.FindingOptions{}).Build()
+	require.NoError(b, err)
+	return p
+}
+
+// BenchmarkEvaluateBuiltinsLargePosture: every built-in control over the
+// builder's posture of 10,000 assets and 100,000 findings, handed over as
+// a *Posture: conversion (straight from the Go values, on every core)
+// included. This is the figure: build, then evaluate.
+func BenchmarkEvaluateBuiltinsLargePosture(b *testing.B) {
+	p := bchBuilt(b)
+	e, err := compliance.New(context.Background(), compliance.Options{Timeout: 60e9})
+	require.NoError(b, err)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := e.Evaluate(ctx, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Summary.Errors > 0 {
+			b.Fatalf("%d controls erred", rep.Summary.Errors)
+		}
+	}
+}
+
+// BenchmarkPostureValue: converting the builder's posture of 100,000
+// findings to Rego's representation, as Evaluate does once per call.
+func BenchmarkPostureValue(b *testing.B) {
+	p := bchBuilt(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := compliance.PostureValue(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

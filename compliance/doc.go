@@ -54,9 +54,12 @@
 //
 // [New] loads and compiles every policy once in the sandbox of
 // internal/opasandbox (no http.send, no DNS, no clock, no randomness; see
-// [ErrForbiddenBuiltin]) and prepares a single query that evaluates every
-// control in one pass. [Engine.Evaluate] converts the posture to Rego's
-// representation once and runs that query under a deadline
+// [ErrForbiddenBuiltin]) and prepares a few queries, one per group of
+// controls ([Options.Parallelism], by default one per core; controls that
+// read the same rules share a group, so the lists they share are computed
+// once). [Engine.Evaluate] converts the posture to Rego's representation
+// once (a [*Posture] straight from its Go values, its findings on every
+// core) and runs the groups' queries concurrently under a deadline
 // ([Options.Timeout], [ErrTimeout]). An Engine is safe for concurrent use.
 //
 // # Results

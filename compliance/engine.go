@@ -11,10 +11,12 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -146,6 +148,13 @@ type Options struct {
 	// Print receives the output of print() calls in policies; nil
 	// removes them.
 	Print io.Writer
+	// Parallelism is how many goroutines evaluate the controls of one
+	// posture at once; zero means runtime.GOMAXPROCS(0) when New runs,
+	// and 1 evaluates every control in a single query. The controls are
+	// split into that many groups, keeping controls that read the same
+	// rules together (a rule two groups read is computed by both). The
+	// report does not depend on it.
+	Parallelism int
 	// UnsafeCapabilities replaces the sandbox's capabilities (see
 	// opasandbox.Capabilities). Setting it lets policies call http.send
 	// and other side-effecting builtins: never set it for policies you do
@@ -167,14 +176,21 @@ func (o Options) sandbox() opasandbox.Options {
 }
 
 // Engine evaluates a set of controls against posture documents. It
-// compiles its policies once, in [New], into one prepared query that
-// evaluates every control in a single pass. An Engine is immutable and
-// safe for concurrent use.
+// compiles its policies once, in [New], into a few prepared queries that
+// each evaluate a group of controls in a single pass, run concurrently
+// (see [Options.Parallelism]). An Engine is immutable and safe for
+// concurrent use.
 type Engine struct {
 	controls   []Control
 	frameworks *frameworkSet
-	all        *opasandbox.Query
+	groups     []evalGroup
 	each       []*opasandbox.Query
+}
+
+// evalGroup is a set of controls one prepared query evaluates.
+type evalGroup struct {
+	idx []int // indexes into Engine.controls, ascending
+	q   *opasandbox.Query
 }
 
 // New loads, compiles and catalogs the policies that opts names, and
@@ -242,9 +258,22 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{controls: controls, frameworks: fws}
-	e.all, err = opasandbox.Prepare(ctx, compiler, controlsQuery(controls), store, opts.sandbox())
-	if err != nil {
-		return nil, wrapPolicy(err)
+	n := opts.Parallelism
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	if len(controls) > 0 {
+		for _, idx := range partition(compiler, controls, n) {
+			sub := make([]Control, len(idx))
+			for j, i := range idx {
+				sub[j] = controls[i]
+			}
+			q, err := opasandbox.Prepare(ctx, compiler, controlsQuery(sub), store, opts.sandbox())
+			if err != nil {
+				return nil, wrapPolicy(err)
+			}
+			e.groups = append(e.groups, evalGroup{idx: idx, q: q})
+		}
 	}
 	e.each = make([]*opasandbox.Query, len(controls))
 	for i := range controls {
@@ -467,34 +496,55 @@ func (e *Engine) Evaluate(ctx context.Context, posture any) (*Report, error) {
 }
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error) {
-	rep := &Report{Version: ReportVersion, Controls: make([]Result, 0, len(e.controls))}
-	if len(e.controls) > 0 {
-		outcomes, err := e.run(ctx, e.all, input)
-		var evalErr *opasandbox.EvalError
-		switch {
-		case err == nil && len(outcomes) == len(e.controls):
-			for i, c := range e.controls {
-				rep.Controls = append(rep.Controls, judge(c, outcomes[i]))
-			}
-		case err == nil || errors.As(err, &evalErr):
-			// Find the failing controls one by one.
-			for i, c := range e.controls {
-				out, err := e.run(ctx, e.each[i], input)
-				switch {
-				case err == nil && len(out) == 1:
-					rep.Controls = append(rep.Controls, judge(c, out[0]))
-				case err == nil || errors.As(err, &evalErr):
-					rep.Controls = append(rep.Controls, errorResult(c, err))
-				default:
-					return nil, fmt.Errorf("compliance: evaluating %s: %w", c.ID, err)
-				}
-			}
-		default:
-			return nil, fmt.Errorf("compliance: evaluating controls: %w", err)
+	rep := &Report{Version: ReportVersion, Controls: make([]Result, len(e.controls))}
+	errs := make([]error, len(e.groups))
+	if len(e.groups) == 1 {
+		errs[0] = e.evaluateGroup(ctx, e.groups[0], input, rep.Controls)
+	} else {
+		var wg sync.WaitGroup
+		for g := range e.groups {
+			wg.Go(func() { errs[g] = e.evaluateGroup(ctx, e.groups[g], input, rep.Controls) })
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	rep.finish(e.frameworks)
 	return rep, nil
+}
+
+// evaluateGroup evaluates one group of controls and writes their results
+// into out (indexed like e.controls). When the group's query fails at run
+// time, its controls are evaluated one by one so that only the failing
+// ones get StatusError.
+func (e *Engine) evaluateGroup(ctx context.Context, g evalGroup, input ast.Value, out []Result) error {
+	outcomes, err := e.run(ctx, g.q, input)
+	var evalErr *opasandbox.EvalError
+	switch {
+	case err == nil && len(outcomes) == len(g.idx):
+		for j, i := range g.idx {
+			out[i] = judge(e.controls[i], outcomes[j])
+		}
+	case err == nil || errors.As(err, &evalErr):
+		for _, i := range g.idx {
+			c := e.controls[i]
+			res, err := e.run(ctx, e.each[i], input)
+			switch {
+			case err == nil && len(res) == 1:
+				out[i] = judge(c, res[0])
+			case err == nil || errors.As(err, &evalErr):
+				out[i] = errorResult(c, err)
+			default:
+				return fmt.Errorf("compliance: evaluating %s: %w", c.ID, err)
+			}
+		}
+	default:
+		return fmt.Errorf("compliance: evaluating controls: %w", err)
+	}
+	return nil
 }
 
 // run evaluates a prepared controls query and returns one outcome per
@@ -686,6 +736,13 @@ func toValue(posture any) (ast.Value, error) {
 			return nil, fmt.Errorf("%w: nil", ErrInput)
 		}
 		v = p.Value
+	case *Posture:
+		if p == nil {
+			return nil, fmt.Errorf("%w: nil", ErrInput)
+		}
+		v, err = postureValue(p)
+	case Posture:
+		v, err = postureValue(&p)
 	case json.RawMessage:
 		v, err = jsonValue(p)
 	case []byte:

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -466,7 +467,17 @@ func TestEngineRuntimeErrors(t *testing.T) {
 		"strmsg.rego":   {Data: []byte(engControl("RT-10", "string_violation", `violations contains "a bare message" if true`))},
 		"undef.rego":    {Data: []byte(engControl("RT-11", "undefined_app", "applicable if input.never\n\n"+engFailing))},
 	}
-	e, err := compliance.New(context.Background(), compliance.Options{DisableBuiltins: true, Policies: []fs.FS{mfs}})
+	// One query, one group per control, and groups in between: a failing
+	// control erring alone must not depend on how controls are grouped.
+	for _, parallelism := range []int{1, 3, 11, 64} {
+		t.Run(fmt.Sprintf("parallelism=%d", parallelism), func(t *testing.T) {
+			engRuntimeErrors(t, mfs, parallelism)
+		})
+	}
+}
+
+func engRuntimeErrors(t *testing.T, mfs fstest.MapFS, parallelism int) {
+	e, err := compliance.New(context.Background(), compliance.Options{DisableBuiltins: true, Policies: []fs.FS{mfs}, Parallelism: parallelism})
 	require.NoError(t, err)
 	rep, err := e.Evaluate(context.Background(), map[string]any{"a": true, "nan": "not a number"})
 	require.NoError(t, err)
@@ -524,6 +535,32 @@ func TestEngineTimeout(t *testing.T) {
 	cancel()
 	_, err = e.Evaluate(ctx, map[string]any{})
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// TestEngineParallelismSameReport: the built-in controls over the demo
+// posture and a synthetic one give the same report however many groups
+// evaluate them.
+func TestEngineParallelismSameReport(t *testing.T) {
+	g, fs := pstSyntheticInput(t, 500, 5_000)
+	synthetic, err := compliance.NewBuilder(pstAt).Inventory(g).Findings(fs, compliance.FindingOptions{}).Build()
+	require.NoError(t, err)
+	demo, err := pstDemoBuilder(t).Build()
+	require.NoError(t, err)
+	for name, p := range map[string]*compliance.Posture{"demo": demo, "synthetic": synthetic} {
+		t.Run(name, func(t *testing.T) {
+			var want []byte
+			for _, parallelism := range []int{1, 2, 3, 5, 100} {
+				rep, err := engNew(t, compliance.Options{Parallelism: parallelism}).Evaluate(context.Background(), p)
+				require.NoError(t, err)
+				got := engJSON(t, rep)
+				if want == nil {
+					want = got
+					continue
+				}
+				assert.JSONEq(t, string(want), string(got), "parallelism %d", parallelism)
+			}
+		})
+	}
 }
 
 func TestEngineConcurrentEvaluate(t *testing.T) {

@@ -1,0 +1,4 @@
+package compliance
+
+// PostureValue exposes postureValue to the external tests.
+var PostureValue = postureValue

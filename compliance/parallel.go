@@ -1,0 +1,173 @@
+package compliance
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// Concurrent evaluation. OPA evaluates a query on one goroutine, and a
+// rule's value is computed once per query and shared by every control in
+// it: the built-in controls share lists such as the active findings. The
+// engine therefore splits its controls into a few groups, one prepared
+// query each, evaluated at once on their own goroutines: the work of a
+// rule two groups need is done twice, so controls that depend on the same
+// rules are kept together.
+
+// partition splits the controls into at most n groups that share as few
+// rules as possible and carry about the same work, where the work of a
+// group is the weight of the distinct rules its controls depend on (their
+// own and, transitively, the rules they read), a stand-in for the time to
+// evaluate them: a rule that reads the posture's findings, directly or
+// through other rules, weighs heavyWeight (findings outnumber everything
+// else in a posture, and such rules iterate them), any other rule 1. Controls are placed largest first, each in the group
+// whose work it raises to the smallest total, so a control joins the group
+// that already computes most of what it reads unless that group is the
+// busiest; ties go to the group with fewer controls, then the earlier one.
+// The result is deterministic and lists every control once; groups are
+// ordered by their first control.
+func partition(compiler *ast.Compiler, controls []Control, n int) [][]int {
+	if n > len(controls) {
+		n = len(controls)
+	}
+	if n <= 1 {
+		all := make([]int, len(controls))
+		for i := range all {
+			all[i] = i
+		}
+		return [][]int{all}
+	}
+	deps := make([]map[*ast.Rule]struct{}, len(controls))
+	heavy := map[*ast.Rule]bool{}
+	weight := func(r *ast.Rule) int {
+		if readsFindings(compiler, r, heavy) {
+			return heavyWeight
+		}
+		return 1
+	}
+	size := make([]int, len(controls))
+	for i, c := range controls {
+		deps[i] = dependencies(compiler, c.ref)
+		for r := range deps[i] {
+			size[i] += weight(r)
+		}
+	}
+	order := make([]int, len(controls))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
+
+	type group struct {
+		idx   []int
+		rules map[*ast.Rule]struct{}
+		work  int
+	}
+	groups := make([]group, n)
+	for g := range groups {
+		groups[g].rules = map[*ast.Rule]struct{}{}
+	}
+	for _, c := range order {
+		best, bestWork := -1, 0
+		for g := range groups {
+			work := groups[g].work
+			for r := range deps[c] {
+				if _, ok := groups[g].rules[r]; !ok {
+					work += weight(r)
+				}
+			}
+			if best < 0 || work < bestWork || (work == bestWork && len(groups[g].idx) < len(groups[best].idx)) {
+				best, bestWork = g, work
+			}
+		}
+		groups[best].idx = append(groups[best].idx, c)
+		groups[best].work = bestWork
+		for r := range deps[c] {
+			groups[best].rules[r] = struct{}{}
+		}
+	}
+	var out [][]int
+	for _, g := range groups {
+		if len(g.idx) == 0 {
+			continue
+		}
+		slices.Sort(g.idx)
+		out = append(out, g.idx)
+	}
+	slices.SortFunc(out, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
+	return out
+}
+
+// dependencies returns the rules of the package at ref and every rule they
+// read, directly or through other rules, as OPA's dependency graph records
+// them.
+func dependencies(compiler *ast.Compiler, ref ast.Ref) map[*ast.Rule]struct{} {
+	seen := map[*ast.Rule]struct{}{}
+	var stack []*ast.Rule
+	for _, m := range compiler.Modules {
+		if !m.Package.Path.Equal(ref) {
+			continue
+		}
+		for _, r := range m.Rules {
+			if _, ok := seen[r]; !ok {
+				seen[r] = struct{}{}
+				stack = append(stack, r)
+			}
+		}
+	}
+	for len(stack) > 0 {
+		r := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for d := range compiler.Graph.Dependencies(r) {
+			dr, ok := d.(*ast.Rule)
+			if !ok {
+				continue
+			}
+			if _, ok := seen[dr]; !ok {
+				seen[dr] = struct{}{}
+				stack = append(stack, dr)
+			}
+		}
+	}
+	return seen
+}
+
+// heavyWeight is the work partition counts for a rule that reads the
+// findings.
+const heavyWeight = 16
+
+// findingsRef is input.findings.
+var findingsRef = ast.MustParseRef("input.findings")
+
+// readsFindings reports whether r reads input.findings, directly or
+// through the rules it depends on; memo records the rules decided (a rule
+// being decided counts as not reading them, which breaks cycles).
+func readsFindings(compiler *ast.Compiler, r *ast.Rule, memo map[*ast.Rule]bool) bool {
+	if v, ok := memo[r]; ok {
+		return v
+	}
+	memo[r] = false
+	found := false
+	ast.WalkRefs(r, func(ref ast.Ref) bool {
+		switch {
+		case ref.HasPrefix(findingsRef):
+			found = true
+		case ref[0].Equal(ast.InputRootDocument) && len(ref) > 1:
+			// input[k] with k not a string constant may be input.findings.
+			_, constant := ref[1].Value.(ast.String)
+			found = !constant
+		}
+		return found
+	})
+	if !found {
+		for d := range compiler.Graph.Dependencies(r) {
+			if dr, ok := d.(*ast.Rule); ok && readsFindings(compiler, dr, memo) {
+				found = true
+				break
+			}
+		}
+	}
+	memo[r] = found
+	return found
+}

@@ -1,0 +1,59 @@
+package compliance
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aspmkit/aspm/internal/opasandbox"
+)
+
+func builtinCatalog(t *testing.T) ([]Control, func(n int) [][]int) {
+	t.Helper()
+	sources := map[string]string{}
+	require.NoError(t, loadFS(builtinPolicies, "builtin", sources))
+	c, err := opasandbox.Compile(sources, opasandbox.Options{})
+	require.NoError(t, err)
+	fws, err := newFrameworkSet(nil)
+	require.NoError(t, err)
+	controls, errs := catalog(c.Modules, fws)
+	require.Empty(t, errs)
+	return controls, func(n int) [][]int { return partition(c, controls, n) }
+}
+
+func TestPartition(t *testing.T) {
+	controls, part := builtinCatalog(t)
+	for _, n := range []int{-1, 0, 1, 2, 3, 4, len(controls), len(controls) + 5} {
+		groups := part(n)
+		require.NotEmpty(t, groups)
+		assert.LessOrEqual(t, len(groups), max(1, n), "n=%d", n)
+		var all []int
+		for _, g := range groups {
+			require.NotEmpty(t, g)
+			assert.True(t, slices.IsSorted(g), "n=%d: %v", n, g)
+			all = append(all, g...)
+		}
+		slices.Sort(all)
+		want := make([]int, len(controls))
+		for i := range want {
+			want[i] = i
+		}
+		assert.Equal(t, want, all, "n=%d: every control exactly once", n)
+		assert.Equal(t, groups, part(n), "n=%d: deterministic", n)
+	}
+	if len(controls) >= 2 {
+		assert.Len(t, part(2), 2, "two groups when there are two cores' worth of controls")
+	}
+	// Controls that read the same lists stay together: the two SLA
+	// controls share the active findings and their SLA grouping.
+	byPkg := map[string]int{}
+	for i, c := range controls {
+		byPkg[c.Package] = i
+	}
+	for _, g := range part(2) {
+		in := slices.Contains(g, byPkg["data.aspm.controls.vm_sla"])
+		assert.Equal(t, in, slices.Contains(g, byPkg["data.aspm.controls.vm_sla_all"]), "vm_sla and vm_sla_all in one group: %v", g)
+	}
+}
