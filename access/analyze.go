@@ -449,9 +449,14 @@ func (a *analysis) escalation() {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	// Forward steps, reversed: who can reach each node in one step.
+	// Forward steps, reversed: who can reach each node in one step. A step
+	// may lead to a virtual node that stands for many principals ("any
+	// service account of namespace shop", "any role matching
+	// arn:aws:iam::*:role/ci-*"), so that what reaches many principals
+	// costs one step per principal reached, not one per pair.
 	reverse := map[string][]step{}
 	isAdmin := map[string]bool{adminNode: true}
+	virtual := map[string]bool{}
 	for _, id := range ids {
 		if _, ok := a.adminGrant(id); ok {
 			isAdmin[id] = true
@@ -459,9 +464,22 @@ func (a *analysis) escalation() {
 		}
 		for _, s := range x.escalationEdges(id) {
 			reverse[s.To] = append(reverse[s.To], s)
+			if strings.HasPrefix(s.To, "~") {
+				virtual[s.To] = true
+			}
 		}
 	}
-	next := map[string]step{} // principal -> first step of its shortest path
+	vs := make([]string, 0, len(virtual))
+	for v := range virtual {
+		vs = append(vs, v)
+	}
+	slices.Sort(vs)
+	for _, v := range vs {
+		for _, q := range x.virtualTargets(v) {
+			reverse[q] = append(reverse[q], step{From: v, To: q})
+		}
+	}
+	next := map[string]step{} // node -> first step of its shortest path
 	dist := map[string]int{}
 	var frontier []string
 	for id := range isAdmin {
@@ -469,7 +487,8 @@ func (a *analysis) escalation() {
 		frontier = append(frontier, id)
 	}
 	slices.Sort(frontier)
-	for d := 1; len(frontier) > 0 && d <= a.opts.maxSteps(); d++ {
+	// Virtual hops count, so paths are bounded by twice the steps.
+	for d := 1; len(frontier) > 0 && d <= 2*a.opts.maxSteps(); d++ {
 		var nf []string
 		for _, t := range frontier {
 			for _, s := range reverse[t] {
@@ -489,15 +508,22 @@ func (a *analysis) escalation() {
 		if !ok {
 			continue
 		}
+		// Walk to an administrator, folding each virtual hop into the step
+		// that reached the virtual node.
 		var path []step
-		for cur, s := id, first; ; s = next[cur] {
-			path = append(path, s)
-			cur = s.To
-			if isAdmin[cur] {
+		for s := first; ; s = next[s.To] {
+			if strings.HasPrefix(s.From, "~") {
+				path[len(path)-1].To = s.To
+			} else {
+				path = append(path, s)
+			}
+			if isAdmin[s.To] {
 				break
 			}
 		}
-		a.emitPath(id, path)
+		if len(path) <= a.opts.maxSteps() {
+			a.emitPath(id, path)
+		}
 	}
 }
 

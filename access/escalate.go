@@ -92,14 +92,21 @@ func (x *index) k8sEdges(p *Principal) []step {
 			if !ok {
 				continue
 			}
+			if len(perm.ResourceNames) == 0 {
+				to := "~k8s-" + string(target.kind) + ":*"
+				if target.kind == KindServiceAccount {
+					to = k8sSANode(ns)
+				}
+				add(to, "impersonate-"+string(target.kind), perm)
+				continue
+			}
 			for _, q := range x.byKind[kindKey{SystemKubernetes, target.kind}] {
 				if target.kind == KindServiceAccount && !inNamespace(x.principals[q], ns) {
 					continue
 				}
-				if len(perm.ResourceNames) > 0 && !slices.Contains(perm.ResourceNames, k8sObjectName(x.principals[q])) {
-					continue
+				if slices.Contains(perm.ResourceNames, k8sObjectName(x.principals[q])) {
+					add(q, "impersonate-"+string(target.kind), perm)
 				}
-				add(q, "impersonate-"+string(target.kind), perm)
 			}
 		}
 		// Running as another service account of the namespace: create a
@@ -129,11 +136,7 @@ func (x *index) k8sEdges(p *Principal) []step {
 			techs = append(techs, technique{"nodes-proxy", perm})
 		}
 		for _, t := range techs {
-			for _, q := range x.byKind[kindKey{SystemKubernetes, KindServiceAccount}] {
-				if inNamespace(x.principals[q], ns) {
-					add(q, t.name, t.perm)
-				}
-			}
+			add(k8sSANode(ns), t.name, t.perm)
 		}
 	}
 	return out
@@ -182,6 +185,15 @@ func cmpPerm(ps ...*Permission) *Permission {
 		}
 	}
 	return nil
+}
+
+// k8sSANode is the virtual node "any service account of namespace ns"
+// ("" for every namespace).
+func k8sSANode(ns string) string {
+	if ns == "" {
+		return "~k8s-service_account:*"
+	}
+	return "~k8s-service_account:" + ns
 }
 
 // inNamespace reports whether service account p is in namespace ns ("" for
@@ -268,45 +280,120 @@ func (x *index) awsEdges(p *Principal) []step {
 			add(g, adminNode, a, perm)
 		}
 	}
-	for _, a := range awsCredentialActions {
-		for _, q := range x.byKind[kindKey{SystemAWS, KindUser}] {
-			if g, perm, ok := can(a, x.principals[q].Name); ok {
-				add(g, q, a, perm)
+	// Signing in as other users: one virtual node per resource pattern.
+	for _, g := range grants {
+		if g.role == nil {
+			continue
+		}
+		for i := range g.role.Permissions {
+			perm := &g.role.Permissions[i]
+			if perm.Effect != Allow || len(perm.NotResources) > 0 {
+				continue
+			}
+			for _, a := range awsCredentialActions {
+				if !permMatches(perm, a, "", true) || denied(a, "*") {
+					continue
+				}
+				for _, res := range resourcesOr(perm, "*") {
+					add(g, "~aws-user:"+res, a, perm)
+				}
 			}
 		}
 	}
-	var compute []string
+	var compute string
 	for _, c := range awsCompute {
 		if _, _, ok := can(c, ""); ok {
-			compute = append(compute, c)
+			compute = c
+			break
 		}
 	}
-	for _, q := range x.byKind[kindKey{SystemAWS, KindRole}] {
-		role := x.principals[q]
-		if len(compute) > 0 {
-			if g, perm, ok := can("iam:PassRole", role.Name); ok {
-				add(g, q, "iam:PassRole+"+compute[0], perm)
+	for _, g := range grants {
+		if g.role == nil {
+			continue
+		}
+		for i := range g.role.Permissions {
+			perm := &g.role.Permissions[i]
+			if perm.Effect != Allow || len(perm.NotResources) > 0 {
+				continue
+			}
+			if compute != "" && permMatches(perm, "iam:PassRole", "", true) && !denied("iam:PassRole", "*") {
+				for _, res := range resourcesOr(perm, "*") {
+					add(g, "~aws-role:"+res, "iam:PassRole+"+compute, perm)
+				}
+			}
+			if permMatches(perm, "sts:AssumeRole", "", true) && !denied("sts:AssumeRole", "*") {
+				// Roles that trust the whole account (or anyone) through one
+				// virtual node per pattern and account; roles that name the
+				// principal itself directly.
+				for _, res := range resourcesOr(perm, "*") {
+					add(g, "~aws-assume:"+awsAccount(p.Name)+"|"+res, "sts:AssumeRole", perm)
+				}
 			}
 		}
-		if trusts(role, p) {
-			if g, perm, ok := can("sts:AssumeRole", role.Name); ok {
-				add(g, q, "sts:AssumeRole", perm)
-			}
+	}
+	for _, q := range x.trustedBy[p.Name] {
+		if g, perm, ok := can("sts:AssumeRole", x.principals[q].Name); ok {
+			add(g, q, "sts:AssumeRole", perm)
 		}
 	}
 	return out
 }
 
-// trusts reports whether role's trust policy (AssumableBy) names p: its
-// ID, its ARN, its account's root, or anyone.
-func trusts(role, p *Principal) bool {
+// resourcesOr is the permission's resource patterns, or def when it
+// lists none.
+func resourcesOr(p *Permission, def string) []string {
+	if len(p.Resources) == 0 {
+		return []string{def}
+	}
+	return p.Resources
+}
+
+// virtualTargets returns the principals a virtual node stands for.
+func (x *index) virtualTargets(v string) []string {
+	kind, arg, _ := strings.Cut(v, ":")
+	var out []string
+	switch kind {
+	case "~k8s-service_account":
+		for _, q := range x.byKind[kindKey{SystemKubernetes, KindServiceAccount}] {
+			if arg == "*" || inNamespace(x.principals[q], arg) {
+				out = append(out, q)
+			}
+		}
+	case "~k8s-user":
+		out = x.byKind[kindKey{SystemKubernetes, KindUser}]
+	case "~k8s-group":
+		out = x.byKind[kindKey{SystemKubernetes, KindGroup}]
+	case "~aws-user":
+		for _, q := range x.byKind[kindKey{SystemAWS, KindUser}] {
+			if MatchFold(arg, x.principals[q].Name) {
+				out = append(out, q)
+			}
+		}
+	case "~aws-role":
+		for _, q := range x.byKind[kindKey{SystemAWS, KindRole}] {
+			if MatchFold(arg, x.principals[q].Name) {
+				out = append(out, q)
+			}
+		}
+	case "~aws-assume":
+		account, pattern, _ := strings.Cut(arg, "|")
+		for _, q := range x.byKind[kindKey{SystemAWS, KindRole}] {
+			r := x.principals[q]
+			if MatchFold(pattern, r.Name) && trustsAccount(r, account) {
+				out = append(out, q)
+			}
+		}
+	case "~gcp-service_account":
+		out = x.byKind[kindKey{SystemGCP, KindServiceAccount}]
+	}
+	return out
+}
+
+// trustsAccount reports whether role's trust policy admits every
+// principal of account (its root, its ID, or anyone).
+func trustsAccount(role *Principal, account string) bool {
 	for _, a := range role.AssumableBy {
-		switch {
-		case a == "*" || a == p.ID || a == p.Name:
-			return true
-		case strings.HasSuffix(a, ":root") && strings.HasPrefix(a, "arn:") && awsAccount(a) != "" && awsAccount(a) == awsAccount(p.Name):
-			return true
-		case len(a) == 12 && awsAccount(p.Name) == a:
+		if a == "*" || (account != "" && (a == account || a == "arn:aws:iam::"+account+":root")) {
 			return true
 		}
 	}
@@ -344,9 +431,7 @@ func (x *index) gcpEdges(p *Principal) []step {
 		}
 		for _, a := range []string{"iam.serviceAccounts.getAccessToken", "iam.serviceAccounts.signJwt", "iam.serviceAccounts.actAs", "iam.serviceAccountKeys.create"} {
 			if ok, perm := allows(g.role, a, "", false); ok {
-				for _, q := range x.byKind[kindKey{SystemGCP, KindServiceAccount}] {
-					add(q, a, perm)
-				}
+				add("~gcp-service_account:*", a, perm)
 				break
 			}
 		}

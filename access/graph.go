@@ -18,6 +18,7 @@ type index struct {
 	accounts   map[System][]*Account
 	admin      map[string]bool // role ID -> admin-equivalent
 	grants     map[string][]grant
+	trustedBy  map[string][]string // principal ID or name -> roles whose trust names it
 }
 
 type kindKey struct {
@@ -43,6 +44,7 @@ func newIndex(m *Model) *index {
 		accounts:   map[System][]*Account{},
 		admin:      make(map[string]bool, len(m.Roles)),
 		grants:     make(map[string][]grant, len(m.Principals)),
+		trustedBy:  map[string][]string{},
 	}
 	for i := range m.Principals {
 		p := &m.Principals[i]
@@ -51,6 +53,11 @@ func newIndex(m *Model) *index {
 		x.byKind[k] = append(x.byKind[k], p.ID)
 		for _, g := range p.MemberOf {
 			x.members[g] = append(x.members[g], p.ID)
+		}
+		for _, t := range p.AssumableBy {
+			if t != "*" && !strings.HasSuffix(t, ":root") && len(t) != 12 {
+				x.trustedBy[t] = append(x.trustedBy[t], p.ID)
+			}
 		}
 	}
 	for k := range x.byKind {

@@ -22,7 +22,7 @@ type Rule struct {
 	// below it.
 	Root string
 	// Except lists subtrees of Root the rule does not cover (for example
-	// access/adaptive, which runs on the OPA sandbox by design).
+	// access/decide, which runs on the OPA sandbox by design).
 	Except []string
 	// Forbidden lists import path prefixes that must not be reached.
 	Forbidden []string
@@ -56,8 +56,8 @@ var Rules = []Rule{
 	{Root: Module + "/correlate", Except: []string{Module + "/correlate/sqlite", Module + "/correlate/postgres"},
 		Forbidden: append(append([]string{}, Heavy...), Module+"/report", Module+"/compliance"),
 		Why:       "importing correlate pulls in no database driver: stores live in their own subpackages"},
-	{Root: Module + "/access", Except: []string{Module + "/access/adaptive"}, Forbidden: Heavy,
-		Why: "the access analyzers stay light; only access/adaptive may use the OPA sandbox"},
+	{Root: Module + "/access", Except: []string{Module + "/access/decide"}, Forbidden: Heavy,
+		Why: "the access analyzers stay light; only access/decide may use the OPA sandbox"},
 }
 
 // Package is what the check needs to know of one package: its import path

@@ -54,7 +54,7 @@ func TestViolationsCatchesForbiddenImports(t *testing.T) {
 		{ImportPath: Module + "/findings/sarif", Deps: []string{"encoding/json", "github.com/open-policy-agent/opa/v1/rego"}},
 		{ImportPath: Module + "/risk", Deps: []string{Module + "/correlate"}},
 		{ImportPath: Module + "/inventory", Deps: []string{"modernc.org/sqlite/lib"}},
-		{ImportPath: Module + "/access/adaptive", Deps: []string{"github.com/open-policy-agent/opa/v1/rego"}},
+		{ImportPath: Module + "/access/decide", Deps: []string{"github.com/open-policy-agent/opa/v1/rego"}},
 		{ImportPath: Module + "/access/k8s", Deps: []string{"database/sql"}},
 		{ImportPath: Module + "/compliance", Deps: []string{"github.com/open-policy-agent/opa/v1/rego"}},
 		{ImportPath: Module + "/findingsextra", Deps: []string{"database/sql"}},
