@@ -324,3 +324,23 @@ func FuzzMatch(f *testing.F) {
 		_ = access.MatchFold(p, s)
 	})
 }
+
+// TestAnalyzeBuiltinRoles: a binding to a role every cluster or account
+// defines, absent from the input, is judged by what that role is.
+func TestAnalyzeBuiltinRoles(t *testing.T) {
+	m := &access.Model{
+		Principals: []access.Principal{k8sSA("kube-system", "superadmin"), k8sSA("monitoring", "adapter"), k8sSA("shop", "app"),
+			{ID: "aws:user:ops", System: access.SystemAWS, Kind: access.KindUser, Name: "arn:aws:iam::123456789012:user/ops", Human: access.Yes}},
+		Bindings: []access.Binding{
+			bind("b-admin", "kubernetes:service_account:kube-system/superadmin", "kubernetes:role:clusterrole/cluster-admin", cluster),
+			bind("b-delegator", "kubernetes:service_account:monitoring/adapter", "kubernetes:role:clusterrole/system:auth-delegator", cluster),
+			bind("b-custom", "kubernetes:service_account:shop/app", "kubernetes:role:clusterrole/shop-custom", cluster),
+			bind("b-ops", "aws:user:ops", "aws:policy:AdministratorAccess", access.Scope{Kind: "account", Name: "123456789012"}),
+		},
+	}
+	fs, err := access.Analyze(m, access.Options{})
+	require.NoError(t, err)
+	got := byRule(fs)
+	assert.Equal(t, []string{"aws:user:ops", "kubernetes:service_account:kube-system/superadmin"}, subjects(got[access.RuleAdmin]))
+	assert.Equal(t, []string{"kubernetes:service_account:shop/app"}, subjects(got[access.RuleDangling]), "only the custom role is missing")
+}

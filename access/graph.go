@@ -71,6 +71,12 @@ func newIndex(m *Model) *index {
 	for i := range m.Bindings {
 		b := &m.Bindings[i]
 		x.direct[b.Principal] = append(x.direct[b.Principal], b)
+		if _, ok := x.roles[b.Role]; !ok {
+			if r := builtinRole(b.Role); r != nil {
+				x.roles[r.ID] = r
+				x.admin[r.ID] = isAdminRole(r)
+			}
+		}
 	}
 	for i := range m.Accounts {
 		a := &m.Accounts[i]
@@ -232,4 +238,32 @@ func broadPrincipal(p *Principal, extra []string) bool {
 		return p.Name == "*"
 	}
 	return false
+}
+
+// builtinRole returns the role a system defines under id when an input
+// binds it without defining it (a ClusterRoleBinding to cluster-admin,
+// an attachment of AdministratorAccess): the administrator roles with
+// their permissions, the other well-known roles as stubs without
+// permissions (they exist, so a binding to them is not dangling, but what
+// they grant is not known here). nil for any other id.
+func builtinRole(id string) *Role {
+	if name, ok := strings.CutPrefix(id, "kubernetes:role:clusterrole/"); ok {
+		r := &Role{ID: id, System: SystemKubernetes, Name: name, Kind: "ClusterRole", Builtin: true}
+		switch {
+		case name == "cluster-admin":
+			r.Permissions = []Permission{
+				{Effect: Allow, Actions: []string{"*"}, Resources: []string{"*/*"}},
+				{Effect: Allow, Actions: []string{"*"}, Resources: []string{"nonresource:*"}},
+			}
+			return r
+		case name == "admin" || name == "edit" || name == "view" || strings.HasPrefix(name, "system:"):
+			return r
+		}
+		return nil
+	}
+	if name, ok := strings.CutPrefix(id, "aws:policy:"); ok && name == "AdministratorAccess" {
+		return &Role{ID: id, System: SystemAWS, Name: name, Kind: "ManagedPolicy", Builtin: true,
+			Permissions: []Permission{{Effect: Allow, Actions: []string{"*"}, Resources: []string{"*"}}}}
+	}
+	return nil
 }

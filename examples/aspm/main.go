@@ -16,6 +16,8 @@
 //	dedup      group findings of one or more tools into clusters, one problem each
 //	diff       compare scans with a baseline: new, unchanged, updated, fixed
 //	track      apply scans to a state store (SQLite) and print what changed
+//	access     least-privilege analysis of RBAC, IAM and organization exports
+//	decide     decide an access request with the adaptive-access policy
 //
 // Every command follows one convention: flags come before file arguments;
 // the exit status is 0 on success, 1 when a gate or check fails, and 2 on
@@ -54,6 +56,8 @@ Commands:
   dedup      group findings of one or more tools into clusters, one problem each
   diff       compare scans with a baseline: new, unchanged, updated, fixed
   track      apply scans to a state store (SQLite) and print what changed
+  access     least-privilege analysis of RBAC, IAM and organization exports
+  decide     decide an access request with the adaptive-access policy
 
 Conventions (every command):
   Flags come before file arguments.
@@ -94,6 +98,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runDiff(args[1:], stdin, stdout, stderr)
 	case "track":
 		return runTrack(args[1:], stdin, stdout, stderr)
+	case "access":
+		return runAccess(args[1:], stdout, stderr)
+	case "decide":
+		return runDecide(args[1:], stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
