@@ -13,6 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aspmkit/aspm/access"
+	accessload "github.com/aspmkit/aspm/access/load"
 	"github.com/aspmkit/aspm/compliance"
 	"github.com/aspmkit/aspm/correlate"
 	"github.com/aspmkit/aspm/findings"
@@ -31,7 +33,10 @@ evidence, then each framework's coverage and pass rate.
 
 The posture is read from --posture FILE (an aspm-posture/1 document), or
 built from the INPUT files: SBOMs, catalogs and Kubernetes manifests go into
-the inventory, scanner outputs become findings (a CycloneDX file is both).
+the inventory, scanner outputs become findings (a CycloneDX file is both),
+and access sources (Kubernetes RBAC, AWS IAM, GitHub organization and GCP
+IAM exports) go through the least-privilege analyzers, whose findings the
+least-privilege control judges.
 Each scanner that ran counts as coverage of --asset (default: the only
 application of the inventory, if there is exactly one; else the repository
 of --repo).
@@ -161,6 +166,7 @@ func buildPosture(inputs []string, stdin io.Reader, repo, asset string, stderr i
 	g := inventory.New()
 	var all []findings.Finding
 	var errs []error
+	rights := &access.Model{}
 	for _, name := range inputs {
 		data, err := readInput(name, stdin)
 		if err != nil {
@@ -168,6 +174,22 @@ func buildPosture(inputs []string, stdin io.Reader, repo, asset string, stderr i
 			continue
 		}
 		head := data[:min(len(data), limits.SniffBytes)]
+		// Access sources (RBAC, IAM, organization exports) feed the
+		// least-privilege analyzers; Kubernetes manifests feed both them
+		// (their RBAC objects) and the inventory (their workloads).
+		if af, ok := accessload.Detect(data); ok {
+			m, _, err := accessload.Read(bytes.NewReader(data), name)
+			if err != nil && af != accessload.FormatKubernetes {
+				errs = append(errs, err)
+				continue
+			}
+			if err == nil {
+				rights.Merge(m)
+			}
+			if af != accessload.FormatKubernetes {
+				continue
+			}
+		}
 		format := load.Detect(head)
 		if format != "" {
 			if _, err := load.Read(bytes.NewReader(data), g, load.Options{Name: name, Format: format}); err != nil {
@@ -186,6 +208,13 @@ func buildPosture(inputs []string, stdin io.Reader, repo, asset string, stderr i
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if len(rights.Principals)+len(rights.Bindings) > 0 {
+		found, err := access.Analyze(rights, access.Options{Now: now})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, found...)
 	}
 	if asset == "" {
 		asset = defaultAsset(g, repo)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aspmkit/aspm/compliance"
+	"github.com/aspmkit/aspm/internal/testcorpus"
 )
 
 const demoPosture = "../../testdata/compliance/demo-posture.json"
@@ -121,4 +122,27 @@ func TestComplyErrors(t *testing.T) {
 		assert.Equal(t, exitBadInput, code, tc.args)
 		assert.Contains(t, errOut, tc.want, tc.args)
 	}
+}
+
+// TestComplyAccessSources: RBAC and IAM exports among the inputs go
+// through the least-privilege analyzers, and the least-privilege control
+// judges their findings.
+func TestComplyAccessSources(t *testing.T) {
+	goat := testcorpus.Path(t, "access/kubernetes-rbac/kubernetes-goat/insecure-rbac-setup.yaml")
+	policy := testcorpus.Path(t, "access/aws-iam/cloudgoat/iam_privesc_by_rollback_v5.json")
+	args := append([]string{"comply", "--json", acmeCatalog, goat, policy}, demoScans(t)...)
+	code, out, errOut := runCLI(t, "", args...)
+	require.Equal(t, exitGate, code, errOut)
+	var r compliance.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	lp, ok := r.Control("ASPM-IAM-01")
+	require.True(t, ok)
+	assert.Equal(t, compliance.StatusFail, lp.Status)
+	assert.Contains(t, lp.Message, "kube-system/superadmin is an administrator")
+
+	// Bad access input is bad input, named.
+	tf := testcorpus.Path(t, "access/aws-iam/iam-vulnerable-terraform/privesc4-CreateAccessKey.tf")
+	code, _, errOut = runCLI(t, "", "comply", acmeCatalog, tf)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, "privesc4-CreateAccessKey.tf")
 }
