@@ -58,6 +58,9 @@ var Rules = []Rule{
 		Why:       "importing correlate pulls in no database driver: stores live in their own subpackages"},
 	{Root: Module + "/access", Except: []string{Module + "/access/decide"}, Forbidden: Heavy,
 		Why: "the access analyzers stay light; only access/decide may use the OPA sandbox"},
+	{Root: Module + "/report", Except: []string{Module + "/report/posture"},
+		Forbidden: append(append([]string{}, Heavy...), Module+"/compliance"),
+		Why:       "rendering findings pulls in no OPA: only report/posture reads compliance postures"},
 }
 
 // Package is what the check needs to know of one package: its import path
