@@ -132,7 +132,7 @@ func Analyze(m *Model, opts Options) ([]findings.Finding, error) {
 		rule string
 		run  func()
 	}{
-		{RuleAdmin, a.admin}, {RuleWildcard, a.wildcard}, {RuleBroadGrant, a.broad}, {RuleEscalation, a.escalation},
+		{RuleAdmin, a.admin}, {RuleAdmin, a.adminRoles}, {RuleWildcard, a.wildcard}, {RuleBroadGrant, a.broad}, {RuleEscalation, a.escalation},
 		{RuleUnused, a.unused}, {RuleStale, a.stale}, {RuleNoMFA, a.noMFA}, {RuleMFANotEnforced, a.mfaNotEnforced},
 		{RuleLocalAccount, a.local}, {RuleExternalAdmin, a.externalAdmin}, {RuleToxicPair, a.toxic}, {RuleDangling, a.dangling},
 	}
@@ -250,13 +250,38 @@ func bindingProps(p *Principal, b *Binding, r *Role) map[string]any {
 
 // adminGrant reports whether principal id holds an administrator role, and
 // through which grant.
+// An unconditional deny of everything in any of the principal's roles
+// (an AWS deny-all policy next to an allow-all one) takes it back.
 func (a *analysis) adminGrant(id string) (grant, bool) {
-	for _, g := range a.x.grantsOf(id) {
-		if g.role != nil && a.x.admin[g.role.ID] {
-			return g, true
+	var found *grant
+	grants := a.x.grantsOf(id)
+	for i, g := range grants {
+		if g.role == nil {
+			continue
+		}
+		if deniesAll(g.role) {
+			return grant{}, false
+		}
+		if found == nil && a.x.admin[g.role.ID] {
+			found = &grants[i]
 		}
 	}
-	return grant{}, false
+	if found == nil {
+		return grant{}, false
+	}
+	return *found, true
+}
+
+// deniesAll reports whether r denies every action on every resource
+// without conditions.
+func deniesAll(r *Role) bool {
+	for _, p := range r.Permissions {
+		if p.Effect == Deny && len(p.Conditions) == 0 && len(p.NotActions) == 0 && len(p.NotResources) == 0 &&
+			slices.ContainsFunc(p.Actions, fullWildcard) && (len(p.Resources) == 0 || slices.ContainsFunc(p.Resources, fullWildcard)) {
+			return true
+		}
+	}
+	return false
 }
 
 // admin reports every binding of an administrator role; critical when the
@@ -267,6 +292,9 @@ func (a *analysis) admin() {
 		r := a.x.roles[b.Role]
 		if r == nil || !a.x.admin[r.ID] {
 			continue
+		}
+		if _, ok := a.adminGrant(b.Principal); !ok && a.x.principals[b.Principal] != nil {
+			continue // a deny-all elsewhere takes the grant back
 		}
 		p := a.x.principals[b.Principal]
 		sev := findings.SeverityHigh
@@ -285,6 +313,24 @@ func (a *analysis) admin() {
 			fmt.Sprintf("%s is an administrator: bound to %s%s", a.name(b.Principal), roleName(r, b.Role), scopeText(b.Scope)),
 			fmt.Sprintf("%s grants every action on every resource%s.%s Grant the narrower role the principal needs.", roleName(r, b.Role), scopeText(b.Scope), why),
 			[]string{b.ID}, bindingProps(p, b, r))
+	}
+}
+
+// adminRoles reports administrator roles read on their own: a model with
+// roles and no bindings (a policy document).
+func (a *analysis) adminRoles() {
+	if len(a.x.m.Bindings) > 0 {
+		return
+	}
+	for i := range a.x.m.Roles {
+		r := &a.x.m.Roles[i]
+		if !a.x.admin[r.ID] {
+			continue
+		}
+		a.emit(RuleAdmin, findings.SeverityHigh, r.ID, r.Source,
+			fmt.Sprintf("%s grants every action on every resource", roleName(r, r.ID)),
+			"Whoever is granted this role is an administrator. Grant narrower roles.", nil,
+			map[string]any{"role": r.ID, "system": string(r.System)})
 	}
 }
 
@@ -312,7 +358,7 @@ func (a *analysis) wildcard() {
 					acts = append(acts, act)
 				}
 			}
-			if len(p.NotActions) > 0 {
+			if len(p.NotActions) > 0 && len(p.Actions) == 0 {
 				acts = append(acts, "every action but "+strings.Join(p.NotActions, ", "))
 			}
 			writes := false
@@ -403,18 +449,22 @@ func (a *analysis) broad() {
 			}
 		}
 		sev := findings.SeverityHigh
-		if len(writes) == 0 {
-			if r.Builtin || p.System == SystemKubernetes {
+		unknown := len(r.Permissions) == 0
+		if len(writes) == 0 && !unknown {
+			if p.System == SystemKubernetes {
 				continue // read-only defaults such as system:discovery
 			}
-			sev = findings.SeverityMedium
+			sev = findings.SeverityMedium // anyone may read
 		}
 		slices.Sort(writes)
 		writes = slices.Compact(writes)
 		desc := fmt.Sprintf("%s stands for many identities (for example anyone, or every signed-in user), and %s gives all of them", a.name(b.Principal), roleName(r, b.Role))
-		if len(writes) > 0 {
+		switch {
+		case unknown:
+			desc += " its rights (the input does not list them)."
+		case len(writes) > 0:
 			desc += " rights beyond reading: " + strings.Join(writes, ", ") + "."
-		} else {
+		default:
 			desc += " read access."
 		}
 		a.emit(RuleBroadGrant, sev, b.Principal, b.Source,

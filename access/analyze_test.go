@@ -185,7 +185,7 @@ func TestAnalyzeAWS(t *testing.T) {
 		"aws:user:bob":     {"iam:PassRole+ec2:RunInstances>aws:role:admin-role"},
 		"aws:role:builder": {"iam:PassRole+ec2:RunInstances>aws:role:admin-role"},
 		"aws:user:carol":   {"iam:CreatePolicyVersion>(administrator)"},
-		"aws:user:dave":    {"sts:AssumeRole>aws:role:builder", "iam:PassRole+ec2:RunInstances>aws:role:admin-role"},
+		"aws:user:dave":    {"sts:AssumeRole (trusted by name)>aws:role:builder", "iam:PassRole+ec2:RunInstances>aws:role:admin-role"},
 		"aws:user:erin":    {"iam:AttachUserPolicy>(administrator)"},
 	}, paths, "erin's CreatePolicyVersion is denied; AttachUserPolicy is not")
 

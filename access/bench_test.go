@@ -29,6 +29,9 @@ func benchModel(system access.System, nPrincipals, nRoles int) *access.Model {
 	}
 	for i := range nRoles {
 		role := access.Role{ID: fmt.Sprintf("%s:role:r-%d", system, i), System: system, Name: fmt.Sprintf("r-%d", i)}
+		if system == access.SystemAWS {
+			role.Kind = "ManagedPolicy"
+		}
 		switch {
 		case i == 0:
 			role.Permissions = []access.Permission{allow([]string{"*"}, []string{"*/*", "*"})}
@@ -57,6 +60,9 @@ func benchModel(system access.System, nPrincipals, nRoles int) *access.Model {
 			p = access.Principal{ID: fmt.Sprintf("aws:%s:p-%d", kind, i), System: access.SystemAWS, Kind: kind,
 				Name: fmt.Sprintf("arn:aws:iam::123456789012:%s/p-%d", kind, i), Human: access.TriOf(kind == access.KindUser),
 				MFA: access.TriOf(i%7 != 0), LastActive: anNow.AddDate(0, 0, -r.IntN(400)), AssumableBy: []string{"arn:aws:iam::123456789012:root"}}
+			if i%8 == 0 {
+				p.AssumableBy = []string{"service:ec2.amazonaws.com"}
+			}
 		}
 		m.Principals = append(m.Principals, p)
 		for j := range 2 + r.IntN(2) {

@@ -42,6 +42,8 @@ func (x *index) escalationEdges(id string) []step {
 		return x.awsEdges(p)
 	case SystemGCP:
 		return x.gcpEdges(p)
+	case SystemAzure:
+		return x.azureEdges(p)
 	}
 	return nil
 }
@@ -216,23 +218,35 @@ func k8sObjectName(p *Principal) string {
 
 // --- AWS ----------------------------------------------------------------
 
-// awsSelfEscalation are actions that let a principal rewrite its own
-// permissions (attach or write a policy, publish a new policy version,
-// join a group, rewrite a role's trust).
-var awsSelfEscalation = []string{
-	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
-	"iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:AttachRolePolicy",
-	"iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy",
-	"iam:AddUserToGroup", "iam:UpdateAssumeRolePolicy",
+// awsCompute maps the actions that start code under a role passed to
+// them (iam:PassRole) to the service principal the role must trust.
+var awsCompute = []struct{ action, service string }{
+	{"ec2:RunInstances", "ec2.amazonaws.com"},
+	{"lambda:CreateFunction", "lambda.amazonaws.com"},
+	{"glue:CreateDevEndpoint", "glue.amazonaws.com"},
+	{"glue:CreateJob", "glue.amazonaws.com"},
+	{"cloudformation:CreateStack", "cloudformation.amazonaws.com"},
+	{"datapipeline:CreatePipeline", "datapipeline.amazonaws.com"},
+	{"ecs:RunTask", "ecs-tasks.amazonaws.com"},
+	{"sagemaker:CreateNotebookInstance", "sagemaker.amazonaws.com"},
+	{"sagemaker:CreateTrainingJob", "sagemaker.amazonaws.com"},
+	{"sagemaker:CreateProcessingJob", "sagemaker.amazonaws.com"},
+	{"codebuild:CreateProject", "codebuild.amazonaws.com"},
 }
 
-// awsCredentialActions let a principal sign in as another user.
-var awsCredentialActions = []string{"iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"}
-
-// awsCompute are the services that run code under a role passed to them.
-var awsCompute = []string{"ec2:RunInstances", "lambda:CreateFunction", "glue:CreateDevEndpoint",
-	"cloudformation:CreateStack", "datapipeline:CreatePipeline", "ecs:RunTask", "sagemaker:CreateNotebookInstance",
-	"codebuild:CreateProject"}
+// awsHijack maps actions that run code in, or open a session on, compute
+// that already runs under some role to the service principal such roles
+// trust: whoever may do them acts as every role of that service (which
+// function or instance runs under which role is not in an IAM export).
+var awsHijack = []struct{ action, service string }{
+	{"lambda:UpdateFunctionCode", "lambda.amazonaws.com"},
+	{"glue:UpdateDevEndpoint", "glue.amazonaws.com"},
+	{"cloudformation:UpdateStack", "cloudformation.amazonaws.com"},
+	{"ssm:SendCommand", "ec2.amazonaws.com"},
+	{"ssm:StartSession", "ec2.amazonaws.com"},
+	{"ec2-instance-connect:SendSSHPublicKey", "ec2.amazonaws.com"},
+	{"sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker.amazonaws.com"},
+}
 
 func (x *index) awsEdges(p *Principal) []step {
 	var out []step
@@ -242,11 +256,19 @@ func (x *index) awsEdges(p *Principal) []step {
 			return
 		}
 		seen[to+"\x00"+technique] = true
-		out = append(out, step{From: p.ID, To: to, Technique: technique, Binding: g.binding.ID, Role: g.role.ID,
-			Conditional: perm != nil && len(perm.Conditions) > 0})
+		st := step{From: p.ID, To: to, Technique: technique, Conditional: perm != nil && len(perm.Conditions) > 0}
+		if g.binding != nil {
+			st.Binding = g.binding.ID
+		}
+		if g.role != nil {
+			st.Role = g.role.ID
+		}
+		out = append(out, st)
 	}
 	grants := x.grantsOf(p.ID)
-	// The allow must not be denied by any of the principal's policies.
+	account := awsAccount(p.Name)
+	// An allow counts unless an unconditional deny of any of the
+	// principal's policies matches.
 	denied := func(action, resource string) bool {
 		for _, g := range grants {
 			if g.role == nil {
@@ -275,64 +297,105 @@ func (x *index) awsEdges(p *Principal) []step {
 		}
 		return grant{}, nil, false
 	}
-	for _, a := range awsSelfEscalation {
-		if g, perm, ok := can(a, p.Name); ok {
-			add(g, adminNode, a, perm)
-		}
+	// patterns returns the resource patterns of the allows that grant
+	// action, for virtual nodes over the resources they match.
+	type allowed struct {
+		g       grant
+		perm    *Permission
+		pattern string
 	}
-	// Signing in as other users: one virtual node per resource pattern.
-	for _, g := range grants {
-		if g.role == nil {
-			continue
+	patterns := func(action string) []allowed {
+		if denied(action, "*") {
+			return nil
 		}
-		for i := range g.role.Permissions {
-			perm := &g.role.Permissions[i]
-			if perm.Effect != Allow || len(perm.NotResources) > 0 {
+		var res []allowed
+		for _, g := range grants {
+			if g.role == nil {
 				continue
 			}
-			for _, a := range awsCredentialActions {
-				if !permMatches(perm, a, "", true) || denied(a, "*") {
+			for i := range g.role.Permissions {
+				perm := &g.role.Permissions[i]
+				if perm.Effect != Allow || len(perm.NotResources) > 0 || !permMatches(perm, action, "", true) {
 					continue
 				}
-				for _, res := range resourcesOr(perm, "*") {
-					add(g, "~aws-user:"+res, a, perm)
+				for _, r := range resourcesOr(perm, "*") {
+					res = append(res, allowed{g, perm, r})
 				}
 			}
 		}
+		return res
 	}
-	var compute string
-	for _, c := range awsCompute {
-		if _, _, ok := can(c, ""); ok {
-			compute = c
-			break
+
+	// Rewriting one's own permissions.
+	self := []struct{ action, resource string }{
+		{"iam:AttachUserPolicy", p.Name}, {"iam:PutUserPolicy", p.Name},
+	}
+	for _, gid := range p.MemberOf {
+		if gp := x.principals[gid]; gp != nil {
+			self = append(self, struct{ action, resource string }{"iam:AttachGroupPolicy", gp.Name},
+				struct{ action, resource string }{"iam:PutGroupPolicy", gp.Name})
 		}
 	}
+	if p.Kind == KindRole {
+		self = append(self, struct{ action, resource string }{"iam:AttachRolePolicy", p.Name},
+			struct{ action, resource string }{"iam:PutRolePolicy", p.Name})
+	}
+	// A new default version of a customer managed policy attached to the
+	// principal (or its groups).
 	for _, g := range grants {
-		if g.role == nil {
+		if g.role != nil && g.role.Kind == "ManagedPolicy" && !g.role.Builtin && account != "" {
+			arn := "arn:aws:iam::" + account + ":policy/" + g.role.Name
+			self = append(self, struct{ action, resource string }{"iam:CreatePolicyVersion", arn},
+				struct{ action, resource string }{"iam:SetDefaultPolicyVersion", arn})
+		}
+	}
+	for _, sa := range self {
+		if g, perm, ok := can(sa.action, sa.resource); ok {
+			add(g, adminNode, sa.action, perm)
+		}
+	}
+	// Joining a group, signing in as other users, passing roles to
+	// compute, taking over running compute, assuming roles: through
+	// virtual nodes per resource pattern, within the principal's account.
+	for _, a := range patterns("iam:AddUserToGroup") {
+		if p.Kind == KindUser {
+			add(a.g, "~aws-group:"+account+"|"+a.pattern, "iam:AddUserToGroup", a.perm)
+		}
+	}
+	for _, action := range []string{"iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"} {
+		for _, a := range patterns(action) {
+			add(a.g, "~aws-user:"+account+"|"+a.pattern, action, a.perm)
+		}
+	}
+	for _, c := range awsCompute {
+		if _, _, ok := can(c.action, ""); !ok {
 			continue
 		}
-		for i := range g.role.Permissions {
-			perm := &g.role.Permissions[i]
-			if perm.Effect != Allow || len(perm.NotResources) > 0 {
-				continue
-			}
-			if compute != "" && permMatches(perm, "iam:PassRole", "", true) && !denied("iam:PassRole", "*") {
-				for _, res := range resourcesOr(perm, "*") {
-					add(g, "~aws-role:"+res, "iam:PassRole+"+compute, perm)
-				}
-			}
-			if permMatches(perm, "sts:AssumeRole", "", true) && !denied("sts:AssumeRole", "*") {
-				// Roles that trust the whole account (or anyone) through one
-				// virtual node per pattern and account; roles that name the
-				// principal itself directly.
-				for _, res := range resourcesOr(perm, "*") {
-					add(g, "~aws-assume:"+awsAccount(p.Name)+"|"+res, "sts:AssumeRole", perm)
-				}
-			}
+		for _, a := range patterns("iam:PassRole") {
+			add(a.g, "~aws-role:"+account+"|"+c.service+"|"+a.pattern, "iam:PassRole+"+c.action, a.perm)
 		}
 	}
+	for _, h := range awsHijack {
+		if g, perm, ok := can(h.action, ""); ok {
+			add(g, "~aws-role:"+account+"|"+h.service+"|*", h.action, perm)
+		}
+	}
+	for _, a := range patterns("sts:AssumeRole") {
+		add(a.g, "~aws-assume:"+account+"|"+a.pattern, "sts:AssumeRole", a.perm)
+	}
+	// Rewriting a role's trust policy to name oneself, then assuming it.
+	if _, _, ok := can("sts:AssumeRole", ""); ok {
+		for _, a := range patterns("iam:UpdateAssumeRolePolicy") {
+			add(a.g, "~aws-role:"+account+"||"+a.pattern, "iam:UpdateAssumeRolePolicy+sts:AssumeRole", a.perm)
+		}
+	}
+	// A role whose trust policy names the principal itself: in one
+	// account, that alone lets it assume the role.
 	for _, q := range x.trustedBy[p.Name] {
-		if g, perm, ok := can("sts:AssumeRole", x.principals[q].Name); ok {
+		r := x.principals[q]
+		if awsAccount(r.Name) == account {
+			add(grant{}, q, "sts:AssumeRole (trusted by name)", nil)
+		} else if g, perm, ok := can("sts:AssumeRole", r.Name); ok {
 			add(g, q, "sts:AssumeRole", perm)
 		}
 	}
@@ -363,17 +426,33 @@ func (x *index) virtualTargets(v string) []string {
 		out = x.byKind[kindKey{SystemKubernetes, KindUser}]
 	case "~k8s-group":
 		out = x.byKind[kindKey{SystemKubernetes, KindGroup}]
-	case "~aws-user":
-		for _, q := range x.byKind[kindKey{SystemAWS, KindUser}] {
-			if MatchFold(arg, x.principals[q].Name) {
+	case "~aws-user", "~aws-group":
+		account, pattern, _ := strings.Cut(arg, "|")
+		kind := KindUser
+		if v == "~aws-group:"+arg {
+			kind = KindGroup
+		}
+		for _, q := range x.byKind[kindKey{SystemAWS, kind}] {
+			if name := x.principals[q].Name; awsAccount(name) == account && MatchFold(pattern, name) {
 				out = append(out, q)
 			}
 		}
 	case "~aws-role":
+		// account|service|pattern: roles of the account matching pattern
+		// whose trust policy admits the service ("" for any role).
+		parts := strings.SplitN(arg, "|", 3)
+		if len(parts) != 3 {
+			return nil
+		}
 		for _, q := range x.byKind[kindKey{SystemAWS, KindRole}] {
-			if MatchFold(arg, x.principals[q].Name) {
-				out = append(out, q)
+			r := x.principals[q]
+			if awsAccount(r.Name) != parts[0] || !MatchFold(parts[2], r.Name) {
+				continue
 			}
+			if parts[1] != "" && len(r.AssumableBy) > 0 && !slices.Contains(r.AssumableBy, "service:"+parts[1]) {
+				continue
+			}
+			out = append(out, q)
 		}
 	case "~aws-assume":
 		account, pattern, _ := strings.Cut(arg, "|")
@@ -432,6 +511,28 @@ func (x *index) gcpEdges(p *Principal) []step {
 		for _, a := range []string{"iam.serviceAccounts.getAccessToken", "iam.serviceAccounts.signJwt", "iam.serviceAccounts.actAs", "iam.serviceAccountKeys.create"} {
 			if ok, perm := allows(g.role, a, "", false); ok {
 				add("~gcp-service_account:*", a, perm)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// --- Azure --------------------------------------------------------------
+
+// azureEdges: whoever may write role assignments (User Access
+// Administrator, Role Based Access Control Administrator, a custom role
+// with Microsoft.Authorization/*) can assign itself Owner.
+func (x *index) azureEdges(p *Principal) []step {
+	var out []step
+	for _, g := range x.grantsOf(p.ID) {
+		if g.role == nil {
+			continue
+		}
+		for _, a := range []string{"Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleDefinitions/write"} {
+			if ok, perm := allows(g.role, a, "", true); ok {
+				out = append(out, step{From: p.ID, To: adminNode, Technique: a, Binding: g.binding.ID, Role: g.role.ID,
+					Conditional: perm != nil && len(perm.Conditions) > 0})
 				break
 			}
 		}

@@ -141,7 +141,9 @@ func isAdminRole(r *Role) bool {
 		if !slices.ContainsFunc(p.Actions, fullWildcard) {
 			continue
 		}
-		if len(p.Resources) == 0 || slices.ContainsFunc(p.Resources, fullWildcard) {
+		// Azure's resources are the scopes a role may be assigned at: a
+		// role with every action is an administrator of its scope.
+		if len(p.Resources) == 0 || slices.ContainsFunc(p.Resources, fullWildcard) || r.System == SystemAzure {
 			admin = true
 		}
 	}
@@ -179,13 +181,17 @@ func allows(r *Role, action, resource string, fold bool) (bool, *Permission) {
 	return hit != nil, hit
 }
 
+// With NotActions alone (AWS's NotAction) a permission matches every
+// action but those; with Actions and NotActions (Azure), the actions
+// matched minus those.
 func permMatches(p *Permission, action, resource string, fold bool) bool {
-	switch {
-	case len(p.NotActions) > 0:
-		if MatchAny(p.NotActions, action, fold) {
-			return false
-		}
-	case !MatchAny(p.Actions, action, fold):
+	if len(p.NotActions) > 0 && MatchAny(p.NotActions, action, fold) {
+		return false
+	}
+	if len(p.Actions) > 0 && !MatchAny(p.Actions, action, fold) {
+		return false
+	}
+	if len(p.Actions) == 0 && len(p.NotActions) == 0 {
 		return false
 	}
 	if resource == "" {
@@ -214,7 +220,7 @@ func readOnlyAction(s System, action string) bool {
 		verb = action[i+1:]
 	}
 	verb = strings.ToLower(verb)
-	for _, p := range []string{"get", "list", "describe", "view", "read", "pull", "search", "lookup", "batchget", "query", "scan"} {
+	for _, p := range []string{"get", "list", "describe", "view", "read", "pull", "search", "lookup", "batchget", "query", "scan", "generate", "simulate"} {
 		if strings.HasPrefix(verb, p) {
 			return true
 		}

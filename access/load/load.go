@@ -1,7 +1,8 @@
 // Package load reads any access source aspm knows into one [access.Model],
 // recognizing the format by content: Kubernetes RBAC manifests (YAML or
 // JSON), AWS IAM policies and authorization-details exports, GitHub
-// organization data, GCP Cloud Asset Inventory exports. It imports every
+// organization data, GCP Cloud Asset Inventory exports, Azure role
+// definitions and assignments. It imports every
 // importer, so that programs which need only one can import that one
 // alone.
 //
@@ -20,6 +21,7 @@ import (
 
 	"github.com/aspmkit/aspm/access"
 	"github.com/aspmkit/aspm/access/awsiam"
+	"github.com/aspmkit/aspm/access/azure"
 	"github.com/aspmkit/aspm/access/gcp"
 	"github.com/aspmkit/aspm/access/github"
 	"github.com/aspmkit/aspm/access/k8s"
@@ -33,11 +35,12 @@ const (
 	FormatGitHub     Format = "github"
 	FormatGCP        Format = "gcp"
 	FormatAWS        Format = "aws"
+	FormatAzure      Format = "azure"
 	FormatKubernetes Format = "kubernetes"
 )
 
 // Formats lists every format, in detection order.
-var Formats = []Format{FormatGitHub, FormatGCP, FormatAWS, FormatKubernetes}
+var Formats = []Format{FormatGitHub, FormatGCP, FormatAWS, FormatAzure, FormatKubernetes}
 
 // MaxBytes bounds one source: the importers read a source whole.
 const MaxBytes = 256 << 20
@@ -52,6 +55,8 @@ func Detect(data []byte) (Format, bool) {
 		return FormatGCP, true
 	case awsiam.Detect(data):
 		return FormatAWS, true
+	case azure.Detect(data):
+		return FormatAzure, true
 	case k8s.Detect(data):
 		return FormatKubernetes, true
 	}
@@ -75,7 +80,7 @@ func readBytes(data []byte, name string) (*access.Model, Format, error) {
 	f, ok := Detect(data)
 	if !ok {
 		return nil, "", &access.ParseError{File: name, Err: access.ErrUnsupported,
-			Message: "not an access source aspm reads (Kubernetes RBAC YAML or JSON, AWS IAM policy or authorization-details JSON, GitHub organization JSON, GCP Cloud Asset Inventory JSON)"}
+			Message: "not an access source aspm reads (Kubernetes RBAC YAML or JSON, AWS IAM policy or authorization-details JSON, GitHub organization JSON, GCP Cloud Asset Inventory JSON, Azure role definitions or assignments JSON)"}
 	}
 	var m *access.Model
 	var err error
@@ -87,6 +92,8 @@ func readBytes(data []byte, name string) (*access.Model, Format, error) {
 		m, err = gcp.Read(r, gcp.Options{File: name})
 	case FormatAWS:
 		m, err = awsiam.Read(r, awsiam.Options{File: name, Name: policyName(name)})
+	case FormatAzure:
+		m, err = azure.Read(r, azure.Options{File: name})
 	case FormatKubernetes:
 		m, err = k8s.Read(r, k8s.Options{File: name})
 	}

@@ -17,8 +17,8 @@ import (
 
 // TestCorpus reads every file of the access corpus: each either loads in
 // the format of its directory or is refused with ErrUnsupported naming
-// the file (Terraform, Casbin, the unrendered Helm template, Azure role
-// definitions).
+// the file (Terraform, Casbin, the unrendered Helm template, GCP role
+// catalogs, which gcp.ReadRoles reads).
 func TestCorpus(t *testing.T) {
 	root := testcorpus.Path(t, "access")
 	want := map[string]load.Format{
@@ -26,6 +26,7 @@ func TestCorpus(t *testing.T) {
 		"aws-iam":         load.FormatAWS,
 		"github-org":      load.FormatGitHub,
 		"gcp-iam":         load.FormatGCP,
+		"azure-rbac":      load.FormatAzure,
 	}
 	n := 0
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
@@ -38,7 +39,7 @@ func TestCorpus(t *testing.T) {
 		kind := strings.Split(filepath.ToSlash(rel), "/")[0]
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			m, f, err := load.File(path)
-			unsupported := strings.HasSuffix(path, ".tf") || kind == "casbin" || kind == "azure-rbac" ||
+			unsupported := strings.HasSuffix(path, ".tf") || kind == "casbin" ||
 				strings.Contains(path, "helm-template") || strings.HasSuffix(path, "predefined_roles.json") ||
 				strings.Contains(path, "iam-dataset-gcp")
 			if unsupported {
