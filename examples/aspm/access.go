@@ -30,7 +30,9 @@ separation-of-duties conflicts, dangling bindings.
 
 Prints the findings as JSON lines (kind "access"), or with --summary their
 counts by analyzer and severity. Stale accounts and unused grants are
-judged at --now (default: the current time).
+judged at --now (default: the current time); unused grants need usage data
+(--usage FILE: {"since": TIME, "usage": [{"principal", "action",
+"resource", "last_used"}]}).
 
 Flags:
 `
@@ -45,7 +47,8 @@ func runAccess(args []string, stdout, stderr io.Writer) int {
 	unusedDays := fs.Int("unused-days", 90, "a grant unused for this many `days` is reported (needs usage data)")
 	requireSSO := fs.Bool("require-sso", false, "report every local account of a person")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding has this `severity` or a higher one (critical, high, medium, low)")
-	var only listFlag
+	var only, usage listFlag
+	fs.Var(&usage, "usage", "read usage data from this `FILE` (JSON, see access.UsageDocument; repeatable) for the unused-grant analyzer")
 	fs.Var(&only, "only", "run only this analyzer (`RULE`, repeatable): "+fmt.Sprint(access.Analyzers))
 	fs.Usage = func() {
 		fmt.Fprint(stderr, accessUsage)
@@ -81,6 +84,12 @@ func runAccess(args []string, stdout, stderr io.Writer) int {
 	failed := err != nil
 	if err != nil {
 		fmt.Fprintf(stderr, "aspm access: %v\n", err)
+	}
+	for _, u := range usage {
+		if err := readUsage(u, m); err != nil {
+			fmt.Fprintf(stderr, "aspm access: %v\n", err)
+			failed = true
+		}
 	}
 	found, err := access.Analyze(m, access.Options{
 		Now: now, StaleAfter: time.Duration(*staleDays) * 24 * time.Hour, UnusedAfter: time.Duration(*unusedDays) * 24 * time.Hour,
@@ -119,6 +128,15 @@ func runAccess(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+func readUsage(name string, m *access.Model) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return access.ReadUsage(f, name, m)
 }
 
 func printAccessSummary(w io.Writer, m *access.Model, found []findings.Finding) {

@@ -100,3 +100,19 @@ func TestDecide(t *testing.T) {
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "unknown-field.json")
 }
+
+func TestAccessUsage(t *testing.T) {
+	export := testcorpus.Path(t, "access/aws-iam/cloudsplaining/test_files_example-authz-details.json")
+	usage := filepath.Join(t.TempDir(), "usage.json")
+	require.NoError(t, os.WriteFile(usage, []byte(`{"since": "2025-06-01T00:00:00Z", "usage": [
+		{"principal": "aws:user:obama", "action": "s3:GetObject", "last_used": "2026-05-01T00:00:00Z"}]}`), 0o644))
+	code, out, errOut := runCLI(t, "", "access", accessNow, "--only=ACCESS-UNUSED", "--usage", usage, export)
+	require.Equal(t, exitOK, code, errOut)
+	assert.NotContains(t, out, `"logical_location":"aws:user:obama"`, "obama used his AdministratorAccess")
+	assert.Contains(t, out, "ACCESS-UNUSED")
+
+	require.NoError(t, os.WriteFile(usage, []byte(`{"usage": [{"principal": "p"}]}`), 0o644))
+	code, _, errOut = runCLI(t, "", "access", accessNow, "--usage", usage, export)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, "/usage/0/action: missing")
+}
