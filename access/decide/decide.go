@@ -127,6 +127,13 @@ type Options struct {
 	Data map[string]any
 	// Timeout bounds one decision; zero means [DefaultTimeout].
 	Timeout time.Duration
+	// PolicyHistory is how many of the most recent history events the
+	// policy sees in input.history; zero means [DefaultPolicyHistory],
+	// negative all of them. The derived fields (input.derived) always
+	// summarize the whole history: the baseline reads only them, and
+	// converting a long history for Rego costs more than the decision
+	// (see BenchmarkDecide).
+	PolicyHistory int
 	// UnsafeCapabilities replaces the sandbox's capabilities (see
 	// opasandbox.Capabilities). Setting it lets policies call http.send
 	// and other side-effecting builtins: never set it for policies you do
@@ -149,6 +156,7 @@ func (o Options) sandbox() opasandbox.Options {
 type Decider struct {
 	q         *opasandbox.Query
 	config    config
+	history   int      // events of the history the policy sees; negative: all
 	locations sync.Map // time zone name → *time.Location
 }
 
@@ -203,7 +211,11 @@ func New(ctx context.Context, opts Options) (*Decider, error) {
 	if err != nil {
 		return nil, wrapPolicy(err)
 	}
-	return &Decider{q: q, config: cfg}, nil
+	history := opts.PolicyHistory
+	if history == 0 {
+		history = DefaultPolicyHistory
+	}
+	return &Decider{q: q, config: cfg, history: history}, nil
 }
 
 func wrapPolicy(err error) error {
@@ -285,6 +297,10 @@ func (d *Decider) location(name string) (*time.Location, error) {
 
 // input is the document the policy reads: the request and the derived
 // fields.
+// DefaultPolicyHistory is how many recent history events a policy sees
+// when [Options.PolicyHistory] is zero.
+const DefaultPolicyHistory = 50
+
 type input struct {
 	*Request
 	Derived derived `json:"derived"`
@@ -318,7 +334,13 @@ func (d *Decider) decide(ctx context.Context, req *Request) (Decision, error) {
 	if err != nil { // validated above; kept for safety
 		return Decision{}, &RequestError{Offset: -1, Field: "principal.time_zone", Err: ErrInvalid, Message: err.Error()}
 	}
-	doc, err := json.Marshal(input{Request: req, Derived: derive(req, loc, d.config.sensitive)})
+	shown := req
+	if d.history >= 0 && len(req.History) > d.history {
+		cp := *req
+		cp.History = req.History[len(req.History)-d.history:]
+		shown = &cp
+	}
+	doc, err := json.Marshal(input{Request: shown, Derived: derive(req, loc, d.config.sensitive)})
 	if err != nil {
 		return Decision{}, &RequestError{Offset: -1, Err: ErrInvalid, Message: err.Error()}
 	}

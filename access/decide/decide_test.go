@@ -665,3 +665,37 @@ func nan() float64 {
 	var zero float64
 	return zero / zero
 }
+
+// TestPolicyHistory: the policy sees the most recent events only, while
+// the derived fields summarize the whole history.
+func TestPolicyHistory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "count.rego"), []byte(`package aspm.access.decide
+
+import rego.v1
+
+reasons contains {"rule": "seen", "message": sprintf("%d/%d", [count(input.history), input.derived.history]), "risk": 0}
+`), 0o644))
+	base := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	req := decide.Request{Principal: decide.Principal{ID: "u"}, Action: "read", Context: decide.Context{Time: base}}
+	for i := range 120 {
+		req.History = append(req.History, decide.Event{Time: base.Add(-time.Duration(120-i) * time.Hour), Action: "read"})
+	}
+	for _, tc := range []struct {
+		limit int
+		want  string
+	}{{0, "50/120"}, {10, "10/120"}, {-1, "120/120"}, {500, "120/120"}} {
+		d, err := decide.New(ctx, decide.Options{Dirs: []string{dir}, PolicyHistory: tc.limit})
+		require.NoError(t, err)
+		dec, err := d.Decide(ctx, req)
+		require.NoError(t, err)
+		var got string
+		for _, r := range dec.Reasons {
+			if r.Rule == "seen" {
+				got = r.Message
+			}
+		}
+		assert.Equal(t, tc.want, got, "PolicyHistory %d", tc.limit)
+	}
+}

@@ -52,7 +52,10 @@
 // outcome, "allow" or "success" are familiar (see [EventAllow]): failed,
 // denied or challenged attempts never make a place, device or network
 // usual. [Request.Validate] checks the rules the schema states, and
-// [MaxRequestBytes] and [MaxHistory] bound a request.
+// [MaxRequestBytes] and [MaxHistory] bound a request. The policy sees the
+// most recent [Options.PolicyHistory] events (default
+// [DefaultPolicyHistory]) in input.history; the derived fields below
+// summarize the whole history.
 //
 // # Derived fields
 //
