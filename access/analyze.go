@@ -272,6 +272,19 @@ func (a *analysis) adminGrant(id string) (grant, bool) {
 	return *found, true
 }
 
+// deniedWithin reports whether r itself denies, without conditions, every
+// action the pattern act stands for, on every resource.
+func deniedWithin(r *Role, act string) bool {
+	fold := foldFor(r.System)
+	for _, p := range r.Permissions {
+		if p.Effect == Deny && len(p.Conditions) == 0 && len(p.NotActions) == 0 && len(p.NotResources) == 0 &&
+			MatchAny(p.Actions, act, fold) && (len(p.Resources) == 0 || slices.ContainsFunc(p.Resources, fullWildcard)) {
+			return true
+		}
+	}
+	return false
+}
+
 // deniesAll reports whether r denies every action on every resource
 // without conditions.
 func deniesAll(r *Role) bool {
@@ -324,8 +337,8 @@ func (a *analysis) adminRoles() {
 	}
 	for i := range a.x.m.Roles {
 		r := &a.x.m.Roles[i]
-		if !a.x.admin[r.ID] {
-			continue
+		if !a.x.admin[r.ID] || r.Builtin {
+			continue // the system's own administrator roles exist everywhere
 		}
 		a.emit(RuleAdmin, findings.SeverityHigh, r.ID, r.Source,
 			fmt.Sprintf("%s grants every action on every resource", roleName(r, r.ID)),
@@ -349,12 +362,13 @@ func (a *analysis) wildcard() {
 		var what []string
 		var conds []json.RawMessage
 		for _, p := range r.Permissions {
-			if p.Effect != Allow {
-				continue
+			if p.Effect != Allow || (len(p.Actions) > 0 && !slices.ContainsFunc(p.Actions, func(act string) bool { return !deniedWithin(r, act) })) {
+				continue // nothing allowed, or everything taken back by the role's own denies
 			}
 			var acts, res []string
 			for _, act := range p.Actions {
-				if act == "*" || strings.HasSuffix(act, ":*") || strings.HasSuffix(act, "/*") && r.System == SystemAzure {
+				if (act == "*" || strings.HasSuffix(act, ":*") || strings.HasSuffix(act, "/*") && r.System == SystemAzure) &&
+					!deniedWithin(r, act) {
 					acts = append(acts, act)
 				}
 			}
@@ -402,6 +416,12 @@ func (a *analysis) wildcard() {
 		holders := bound[r.ID]
 		slices.Sort(holders)
 		holders = slices.Compact(holders)
+		if len(holders) > 0 && !slices.ContainsFunc(holders, func(id string) bool {
+			p := a.x.principals[id]
+			return p == nil || !serviceLinked(p)
+		}) {
+			continue // held by service-linked roles only, which the account cannot change
+		}
 		if len(a.x.m.Bindings) > 0 && len(holders) == 0 {
 			// A role nobody holds grants nothing; the unbound role is
 			// reported only when the model has no bindings at all (a
@@ -449,7 +469,9 @@ func (a *analysis) broad() {
 			}
 		}
 		sev := findings.SeverityHigh
-		unknown := len(r.Permissions) == 0
+		// A Kubernetes built-in role bound without being read (a stub) is
+		// one of the cluster's defaults, such as system:discovery.
+		unknown := len(r.Permissions) == 0 && !(r.System == SystemKubernetes && k8sReadOnlyDefaults[r.Name])
 		if len(writes) == 0 && !unknown {
 			if p.System == SystemKubernetes {
 				continue // read-only defaults such as system:discovery
@@ -472,6 +494,11 @@ func (a *analysis) broad() {
 			desc, []string{b.ID}, bindingProps(p, b, r))
 	}
 }
+
+// k8sReadOnlyDefaults are the ClusterRoles Kubernetes binds to every
+// authenticated (or unauthenticated) user by default: discovery and
+// asking what one may do.
+var k8sReadOnlyDefaults = map[string]bool{"system:basic-user": true, "system:discovery": true, "system:public-info-viewer": true}
 
 // selfReview reports Kubernetes rules that let a user ask what it may do
 // (self subject access and rules reviews), which every identity needs.
@@ -511,6 +538,9 @@ func (a *analysis) escalation() {
 		if _, ok := a.adminGrant(id); ok {
 			isAdmin[id] = true
 			continue
+		}
+		if serviceLinked(x.principals[id]) {
+			continue // only the cloud provider's service acts as it
 		}
 		for _, s := range x.escalationEdges(id) {
 			reverse[s.To] = append(reverse[s.To], s)
@@ -812,6 +842,9 @@ func (a *analysis) toxic() {
 		if _, admin := a.adminGrant(p.ID); admin {
 			continue // an administrator holds every duty; reported as such
 		}
+		if slices.ContainsFunc(grants, func(g grant) bool { return g.role != nil && deniesAll(g.role) }) {
+			continue // a deny-all leaves no duty
+		}
 		for _, tp := range pairs {
 			if tp.System != "" && tp.System != p.System {
 				continue
@@ -834,8 +867,12 @@ func (a *analysis) toxic() {
 // holds finds a grant allowing an action that matches one of patterns.
 // A pattern matches a permission's action when either matches the other,
 // so "iam:Attach*Policy" is held by "iam:*" and by "iam:AttachUserPolicy".
+// An action every grant's deny covers does not count.
 func holds(grants []grant, patterns []string, s System) (grant, bool) {
 	fold := foldFor(s)
+	denied := func(act string) bool {
+		return slices.ContainsFunc(grants, func(g grant) bool { return g.role != nil && deniedWithin(g.role, act) })
+	}
 	for _, g := range grants {
 		if g.role == nil {
 			continue
@@ -846,7 +883,7 @@ func holds(grants []grant, patterns []string, s System) (grant, bool) {
 			}
 			for _, act := range p.Actions {
 				for _, pat := range patterns {
-					if match(pat, act, fold) || match(act, pat, fold) {
+					if (match(pat, act, fold) || match(act, pat, fold)) && !denied(act) && !denied(pat) {
 						return g, true
 					}
 				}
@@ -877,4 +914,10 @@ func (a *analysis) dangling() {
 			"A binding to something that does not exist grants its rights to whoever creates it later under that name. Remove the binding, or create what it names on purpose.",
 			[]string{b.ID}, map[string]any{"binding": b.ID, "principal": b.Principal, "role": b.Role})
 	}
+}
+
+// serviceLinked reports an AWS service-linked role: only its service can
+// assume it, so no person starts an escalation from it.
+func serviceLinked(p *Principal) bool {
+	return p.System == SystemAWS && p.Kind == KindRole && strings.HasPrefix(p.Attributes["path"], "/aws-service-role/")
 }

@@ -327,14 +327,20 @@ func (x *index) awsEdges(p *Principal) []step {
 	}
 
 	// Rewriting one's own permissions.
-	self := []struct{ action, resource string }{
-		{"iam:AttachUserPolicy", p.Name}, {"iam:PutUserPolicy", p.Name},
+	var self []struct{ action, resource string }
+	if p.Kind == KindUser {
+		self = append(self, struct{ action, resource string }{"iam:AttachUserPolicy", p.Name},
+			struct{ action, resource string }{"iam:PutUserPolicy", p.Name})
 	}
 	for _, gid := range p.MemberOf {
 		if gp := x.principals[gid]; gp != nil {
 			self = append(self, struct{ action, resource string }{"iam:AttachGroupPolicy", gp.Name},
 				struct{ action, resource string }{"iam:PutGroupPolicy", gp.Name})
 		}
+	}
+	if p.Kind == KindGroup {
+		self = append(self, struct{ action, resource string }{"iam:AttachGroupPolicy", p.Name},
+			struct{ action, resource string }{"iam:PutGroupPolicy", p.Name})
 	}
 	if p.Kind == KindRole {
 		self = append(self, struct{ action, resource string }{"iam:AttachRolePolicy", p.Name},
@@ -375,8 +381,11 @@ func (x *index) awsEdges(p *Principal) []step {
 			add(a.g, "~aws-role:"+account+"|"+c.service+"|"+a.pattern, "iam:PassRole+"+c.action, a.perm)
 		}
 	}
+	// Taking over compute needs the action on every resource ("*"): a
+	// grant narrowed to some functions or clusters reaches only their
+	// roles, which the export does not tell.
 	for _, h := range awsHijack {
-		if g, perm, ok := can(h.action, ""); ok {
+		if g, perm, ok := can(h.action, "*"); ok {
 			add(g, "~aws-role:"+account+"|"+h.service+"|*", h.action, perm)
 		}
 	}

@@ -220,7 +220,7 @@ func readOnlyAction(s System, action string) bool {
 		verb = action[i+1:]
 	}
 	verb = strings.ToLower(verb)
-	for _, p := range []string{"get", "list", "describe", "view", "read", "pull", "search", "lookup", "batchget", "query", "scan", "generate", "simulate"} {
+	for _, p := range []string{"get", "list", "describe", "view", "read", "pull", "search", "lookup", "batchget", "query", "scan", "simulate", "generatecredentialreport", "generateservicelastaccesseddetails"} {
 		if strings.HasPrefix(verb, p) {
 			return true
 		}
