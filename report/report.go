@@ -1,8 +1,11 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -22,12 +25,28 @@ type Report struct {
 // New summarizes d and orders its findings for display. It does not
 // modify d.
 func New(d *Data, opts Options) *Report {
-	r := &Report{Summary: Summarize(d, opts), Findings: slices.Clone(d.Findings), Data: d}
-	slices.SortStableFunc(r.Findings, compareFindings)
+	// Sort positions, not the findings themselves (each is hundreds of
+	// bytes); the position breaks the remaining ties, so an unstable sort
+	// gives a stable order.
+	ptrs := make([]*Finding, len(d.Findings))
+	idx := make([]int, len(d.Findings))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		return cmp.Or(compareFindings(&d.Findings[a], &d.Findings[b]), cmp.Compare(a, b))
+	})
+	for i, j := range idx {
+		ptrs[i] = &d.Findings[j]
+	}
+	r := &Report{Summary: Summarize(d, opts), Findings: make([]Finding, len(ptrs)), Data: d}
+	for i, p := range ptrs {
+		r.Findings[i] = *p
+	}
 	return r
 }
 
-func compareFindings(a, b Finding) int {
+func compareFindings(a, b *Finding) int {
 	if x, y := a.Active(), b.Active(); x != y {
 		if x {
 			return -1
@@ -36,7 +55,7 @@ func compareFindings(a, b Finding) int {
 	}
 	return cmp.Or(
 		cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
-		cmp.Compare(riskScore(&b), riskScore(&a)),
+		cmp.Compare(riskScore(b), riskScore(a)),
 		strings.Compare(a.ID, b.ID),
 		strings.Compare(a.Title, b.Title),
 	)
@@ -50,15 +69,39 @@ func riskScore(f *Finding) float64 {
 }
 
 // WriteJSON writes the report as one JSON document: {"version", "summary",
-// "findings"} (see [Version]). The encoding is stable: the same data
-// gives the same bytes.
+// "findings"} (see [Version]), indented, with characters significant in
+// HTML escaped. The encoding is stable: the same data gives the same
+// bytes. Findings are encoded one at a time, so the output is never held
+// in memory whole.
 func (r *Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
-		Version  string    `json:"version"`
-		Summary  Summary   `json:"summary"`
-		Findings []Finding `json:"findings"`
-	}{Version, r.Summary, r.Findings})
+	bw := bufio.NewWriterSize(w, 64<<10)
+	summary, err := json.MarshalIndent(r.Summary, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	bw.WriteString("{\n  \"version\": ")
+	v, _ := json.Marshal(Version)
+	bw.Write(v)
+	bw.WriteString(",\n  \"summary\": ")
+	bw.Write(summary)
+	bw.WriteString(",\n  \"findings\": [")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("    ", "  ")
+	for i := range r.Findings {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		buf.Reset()
+		if err := enc.Encode(&r.Findings[i]); err != nil {
+			return fmt.Errorf("report: finding %s: %w", r.Findings[i].ID, err)
+		}
+		bw.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+	}
+	if len(r.Findings) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }

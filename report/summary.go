@@ -239,8 +239,8 @@ func Summarize(d *Data, opts Options) Summary {
 	seenCluster := map[string]bool{}
 	type rated struct{ scores []risk.Score }
 	byAsset := map[string]*rated{}
-	all := &rated{}
-	var top []*Finding
+	all := &rated{scores: make([]risk.Score, 0, len(d.Findings))}
+	top := make([]*Finding, 0, len(d.Findings))
 	mttr := map[string][]time.Duration{}
 	for i := range d.Findings {
 		f := &d.Findings[i]
