@@ -16,6 +16,7 @@
 //	dedup      group findings of one or more tools into clusters, one problem each
 //	diff       compare scans with a baseline: new, unchanged, updated, fixed
 //	track      apply scans to a state store (SQLite) and print what changed
+//	run        the whole pipeline on a folder of inputs: lifecycle, scores, controls, reports
 //	access     least-privilege analysis of RBAC, IAM and organization exports
 //	decide     decide an access request with the adaptive-access policy
 //
@@ -56,6 +57,7 @@ Commands:
   dedup      group findings of one or more tools into clusters, one problem each
   diff       compare scans with a baseline: new, unchanged, updated, fixed
   track      apply scans to a state store (SQLite) and print what changed
+  run        the whole pipeline on a folder of inputs: lifecycle, scores, controls, reports
   access     least-privilege analysis of RBAC, IAM and organization exports
   decide     decide an access request with the adaptive-access policy
 
@@ -98,6 +100,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runDiff(args[1:], stdin, stdout, stderr)
 	case "track":
 		return runTrack(args[1:], stdin, stdout, stderr)
+	case "run":
+		return runRun(args[1:], stdout, stderr)
 	case "access":
 		return runAccess(args[1:], stdout, stderr)
 	case "decide":

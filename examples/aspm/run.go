@@ -1,0 +1,510 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aspmkit/aspm/access"
+	accessload "github.com/aspmkit/aspm/access/load"
+	"github.com/aspmkit/aspm/compliance"
+	"github.com/aspmkit/aspm/correlate"
+	"github.com/aspmkit/aspm/correlate/sqlite"
+	"github.com/aspmkit/aspm/correlate/suppress"
+	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/findings/detect"
+	"github.com/aspmkit/aspm/internal/limits"
+	"github.com/aspmkit/aspm/inventory"
+	"github.com/aspmkit/aspm/inventory/load"
+	"github.com/aspmkit/aspm/report"
+	"github.com/aspmkit/aspm/report/html"
+	"github.com/aspmkit/aspm/report/markdown"
+	reportposture "github.com/aspmkit/aspm/report/posture"
+	"github.com/aspmkit/aspm/report/sarif"
+	"github.com/aspmkit/aspm/report/vex"
+	"github.com/aspmkit/aspm/risk"
+	"github.com/aspmkit/aspm/risk/epss"
+	"github.com/aspmkit/aspm/risk/kev"
+)
+
+const runUsage = `Usage: aspm run [-o OUTDIR] [--db FILE] [--kev FILE] [--epss FILE] [--policy DIR]... [--app NAME] DIR
+
+Runs the whole pipeline on every input under DIR, recognized by content:
+scanner outputs become findings, SBOMs, catalogs and Kubernetes manifests
+the inventory, VEX documents suppress what they say is not affected,
+RBAC, IAM and organization exports go through the least-privilege
+analyzers. When DIR has subfolders, each is one scan, applied in name order
+(name them by date: 2026-01-15, 2026-03-01), and the files directly in DIR
+belong to every scan; otherwise DIR is one scan.
+
+Each scan is tracked in the SQLite store (--db, default OUTDIR/aspm.db), so
+findings keep their lifecycle (new, unchanged, updated, fixed, reopened)
+and a second run on the same store shows what changed. The last scan is
+scored (with the --kev and --epss feeds when given), judged by the built-in
+compliance controls and those in each --policy DIR, and reported in OUTDIR
+(default ./aspm-out): report.html, report.md, report.sarif, report.json
+and vex.json (OpenVEX).
+
+Exit status: 0 when every gating control passes, 1 when one fails, 2 when
+an input could not be read (the others are still processed and reported).
+
+Flags:
+`
+
+// runRun implements "aspm run".
+func runRun(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	outDir := fs.String("o", "aspm-out", "write the reports and, by default, the store into this `DIR`")
+	db := fs.String("db", "", "the SQLite state store `file` (default OUTDIR/aspm.db)")
+	kevFile := fs.String("kev", "", "CISA KEV catalog `file` (JSON or CSV)")
+	epssFile := fs.String("epss", "", "EPSS scores `file` (CSV, plain or gzip)")
+	app := fs.String("app", "", "the application the scans belong to (default: DIR's name)")
+	nowFlag := fs.String("now", "", "judge SLAs and staleness at this RFC 3339 `time` (default: now)")
+	var policies listFlag
+	fs.Var(&policies, "policy", "also evaluate the Rego controls in this `DIR` (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, runUsage)
+		fs.PrintDefaults()
+	}
+	dirs, code, ok := parseCommand("run", fs, args, stderr)
+	if !ok {
+		return code
+	}
+	if len(dirs) != 1 {
+		fmt.Fprintln(stderr, "aspm run: give exactly one DIR")
+		return exitBadInput
+	}
+	root := dirs[0]
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		fmt.Fprintf(stderr, "aspm run: %s: not a readable directory\n", root)
+		return exitBadInput
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "aspm run: --now: %v\n", err)
+			return exitBadInput
+		}
+		now = t
+	}
+	if *app == "" {
+		abs, _ := filepath.Abs(root)
+		*app = filepath.Base(abs)
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "aspm run: %v\n", err)
+		return exitBadInput
+	}
+	if *db == "" {
+		*db = filepath.Join(*outDir, "aspm.db")
+	}
+	p := newProgress(stderr)
+	r := &runner{now: now, app: *app, stderr: stderr, progress: p, graph: inventory.New(), rights: &access.Model{}}
+	bad := 0
+
+	// Read every input.
+	scans, shared, err := scanDirs(root, now)
+	if err != nil {
+		fmt.Fprintf(stderr, "aspm run: %v\n", err)
+		return exitBadInput
+	}
+	for _, name := range shared {
+		bad += r.read(name, nil)
+	}
+	for i := range scans {
+		for _, name := range scans[i].files {
+			bad += r.read(name, &scans[i])
+		}
+	}
+	p.done()
+	ctxRisk, ferr := riskContext(*kevFile, *epssFile)
+	if ferr != nil {
+		fmt.Fprintf(stderr, "aspm run: %v\n", ferr)
+		return exitBadInput
+	}
+	vexIndex, err := suppress.NewVEXIndex(r.vex)
+	if err != nil {
+		fmt.Fprintf(stderr, "aspm run: VEX statements: %v\n", err)
+		bad++
+	}
+	var accessFindings []findings.Finding
+	if len(r.rights.Principals)+len(r.rights.Bindings) > 0 {
+		accessFindings, err = access.Analyze(r.rights, access.Options{Now: now})
+		if err != nil {
+			fmt.Fprintf(stderr, "aspm run: %v\n", err)
+			return exitBadInput
+		}
+	}
+
+	// Track each scan in the store.
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, *db, sqlite.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "aspm run: %v\n", err)
+		return exitBadInput
+	}
+	defer st.Close()
+	var history []report.Snapshot
+	var last []findings.Finding
+	for i := range scans {
+		s := &scans[i]
+		fs := append(slices.Clone(s.findings), accessFindings...)
+		if vexIndex != nil {
+			for j := range fs {
+				vexIndex.Apply(&fs[j])
+			}
+		}
+		res, err := correlate.Track(ctx, st, correlate.Scan{ID: s.name, At: s.at, Application: *app, Findings: fs, Tools: s.tools()}, correlate.Options{})
+		if err != nil {
+			fmt.Fprintf(stderr, "aspm run: scan %s: %v\n", s.name, err)
+			return exitBadInput
+		}
+		counts := map[correlate.State]int{}
+		snap := report.Snapshot{At: s.at, BySeverity: map[string]int{}}
+		for _, c := range res.Changes {
+			counts[c.State]++
+			if c.State != correlate.StateFixed {
+				snap.Open++
+				snap.BySeverity[string(c.Finding.Severity)]++
+			}
+		}
+		history = append(history, snap)
+		fmt.Fprintf(stdout, "scan %s: %d findings: %d new, %d reopened, %d updated, %d unchanged, %d fixed\n", s.name, len(fs),
+			counts[correlate.StateNew], counts[correlate.StateReopened], counts[correlate.StateUpdated], counts[correlate.StateUnchanged], counts[correlate.StateFixed])
+		last = fs
+	}
+	records, err := st.Load(ctx, "", *app)
+	if err != nil {
+		fmt.Fprintf(stderr, "aspm run: %v\n", err)
+		return exitBadInput
+	}
+
+	// Build the posture of the last scan, judge it, report it.
+	b := compliance.NewBuilder(now).Inventory(r.graph).Findings(last, compliance.FindingOptions{Context: ctxRisk, Records: records})
+	asset := defaultAsset(r.graph, "")
+	if len(scans) > 0 {
+		lastScan := scans[len(scans)-1]
+		for _, tk := range lastScan.toolKinds() {
+			if asset != "" {
+				b.Coverage(asset, tk.tool, tk.kind, lastScan.at)
+			}
+		}
+		for _, sb := range lastScan.sboms {
+			if asset != "" {
+				b.SBOM(asset, sb, lastScan.at)
+			}
+		}
+	}
+	posture, err := b.Build()
+	if err != nil {
+		fmt.Fprintf(stderr, "aspm run: building the posture: %v\n", err)
+	}
+	engine, err := compliance.New(ctx, compliance.Options{Dirs: policies})
+	if err != nil {
+		fmt.Fprintf(stderr, "aspm run: %v\n", err)
+		return exitBadInput
+	}
+	evaluation, err := engine.Evaluate(ctx, posture)
+	if err != nil {
+		fmt.Fprintf(stderr, "aspm run: %v\n", err)
+		return exitBadInput
+	}
+	data := reportposture.Data(posture, evaluation)
+	data.Title = *app
+	if len(history) > 1 {
+		data.History = history[:len(history)-1]
+	}
+	rep := report.New(data, report.Options{})
+	for _, out := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"report.html", func(w io.Writer) error { return html.Write(w, rep, html.Options{}) }},
+		{"report.md", func(w io.Writer) error { return markdown.Write(w, rep, markdown.Options{}) }},
+		{"report.sarif", func(w io.Writer) error { return sarif.Write(w, rep, sarif.Options{}) }},
+		{"report.json", rep.WriteJSON},
+		{"vex.json", func(w io.Writer) error { return vex.Write(w, rep, vex.Options{Format: vex.OpenVEX, Author: "aspm"}) }},
+	} {
+		if err := writeFile(filepath.Join(*outDir, out.name), out.write); err != nil {
+			fmt.Fprintf(stderr, "aspm run: %s: %v\n", out.name, err)
+			return exitBadInput
+		}
+	}
+
+	s := rep.Summary
+	fmt.Fprintf(stdout, "%d open findings (%s); %d new, %d fixed; SLA: %d breached, %d due soon\n", s.Open, countsText(s.BySeverity),
+		s.New, s.Fixed, s.SLA.Breached, s.SLA.DueSoon)
+	fmt.Fprintf(stdout, "compliance: %d of %d controls pass", evaluation.Summary.Passed, evaluation.Summary.Total)
+	if !evaluation.Gate.Passed {
+		fmt.Fprintf(stdout, "; gate failed: %s", strings.Join(evaluation.Gate.Failed, ", "))
+	}
+	fmt.Fprintf(stdout, "\nreports in %s: report.html, report.md, report.sarif, report.json, vex.json\n", *outDir)
+	switch {
+	case bad > 0:
+		fmt.Fprintf(stderr, "aspm run: %d input(s) could not be read (named above); the rest was processed\n", bad)
+		return exitBadInput
+	case !evaluation.Gate.Passed:
+		return exitGate
+	}
+	return exitOK
+}
+
+func countsText(cs []report.Count) string {
+	var parts []string
+	for _, c := range cs {
+		parts = append(parts, fmt.Sprintf("%d %s", c.Count, c.Key))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// scan is one scan of the run: its files and what they held.
+type scan struct {
+	name     string
+	at       time.Time
+	files    []string
+	findings []findings.Finding
+	sboms    []string
+}
+
+type toolKind struct {
+	tool string
+	kind findings.Kind
+}
+
+func (s *scan) toolKinds() []toolKind {
+	seen := map[toolKind]bool{}
+	var out []toolKind
+	for _, f := range s.findings {
+		tk := toolKind{f.Tool.Name, f.Kind}
+		if !seen[tk] {
+			seen[tk] = true
+			out = append(out, tk)
+		}
+	}
+	return out
+}
+
+func (s *scan) tools() []string {
+	var out []string
+	for _, tk := range s.toolKinds() {
+		if !slices.Contains(out, tk.tool) {
+			out = append(out, tk.tool)
+		}
+	}
+	return out
+}
+
+// scanDirs lists the scans under root: one per subfolder, in name order,
+// dated by a leading YYYY-MM-DD in the name (else by now, a second apart),
+// or root itself; shared lists the files directly in root when there are
+// subfolders.
+func scanDirs(root string, now time.Time) (scans []scan, shared []string, err error) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	var subdirs, files []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if e.IsDir() {
+			subdirs = append(subdirs, e.Name())
+		} else {
+			files = append(files, filepath.Join(root, e.Name()))
+		}
+	}
+	if len(subdirs) == 0 {
+		return []scan{{name: filepath.Base(root), at: now, files: files}}, nil, nil
+	}
+	slices.Sort(subdirs)
+	for i, d := range subdirs {
+		at := now.Add(time.Duration(i-len(subdirs)+1) * time.Second)
+		if len(d) >= 10 {
+			if t, err := time.Parse(time.DateOnly, d[:10]); err == nil {
+				at = t
+			}
+		}
+		var fs []string
+		err := filepath.WalkDir(filepath.Join(root, d), func(path string, de os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !de.IsDir() && !strings.HasPrefix(de.Name(), ".") {
+				fs = append(fs, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		scans = append(scans, scan{name: d, at: at, files: fs})
+	}
+	return scans, files, nil
+}
+
+// runner gathers what the inputs hold.
+type runner struct {
+	now      time.Time
+	app      string
+	stderr   io.Writer
+	progress *progress
+	graph    *inventory.Graph
+	rights   *access.Model
+	vex      []findings.VEXStatement
+}
+
+// read reads one input into the inventory, the access model, the VEX
+// statements or the scan's findings (shared inputs have no scan), and
+// returns 1 when it could not be read.
+func (r *runner) read(name string, s *scan) int {
+	r.progress.step(name)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
+		return 1
+	}
+	used := false
+	if af, ok := accessload.Detect(data); ok {
+		m, _, err := accessload.Read(bytes.NewReader(data), name)
+		switch {
+		case err == nil:
+			r.rights.Merge(m)
+			used = true
+		case af != accessload.FormatKubernetes:
+			r.progress.clear()
+			fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
+			return 1
+		}
+		if af != accessload.FormatKubernetes {
+			return 0
+		}
+	}
+	head := data[:min(len(data), limits.SniffBytes)]
+	format := load.Detect(head)
+	if format != "" {
+		if _, err := load.Read(bytes.NewReader(data), r.graph, load.Options{Name: name, Format: format}); err != nil {
+			if !used {
+				r.progress.clear()
+				fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
+				return 1
+			}
+		} else {
+			used = true
+			if s != nil && (format == load.FormatCycloneDX || format == load.FormatSPDX) {
+				s.sboms = append(s.sboms, string(format))
+			}
+		}
+		if format != load.FormatCycloneDX {
+			return 0
+		}
+	}
+	var fs []findings.Finding
+	_, err = detect.Decode(bytes.NewReader(data), detect.Options{DecodeOptions: findings.DecodeOptions{Name: name}}, findings.Handler{
+		Finding: func(f findings.Finding) error { fs = append(fs, f); return nil },
+		VEX:     func(v findings.VEXStatement) error { r.vex = append(r.vex, v); return nil },
+	})
+	if err != nil {
+		if used || (format == load.FormatCycloneDX && errors.Is(err, findings.ErrUnsupportedFormat)) {
+			return 0
+		}
+		r.progress.clear()
+		fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
+		return 1
+	}
+	if s != nil {
+		s.findings = append(s.findings, fs...)
+	} else if len(fs) > 0 {
+		r.progress.clear()
+		fmt.Fprintf(r.stderr, "aspm run: %s: scanner output directly in DIR, outside a scan folder: ignored\n", name)
+	}
+	return 0
+}
+
+// riskContext reads the KEV and EPSS feeds, when given.
+func riskContext(kevFile, epssFile string) (risk.Context, error) {
+	c := risk.Context{Vectors: &risk.VectorCache{}}
+	if kevFile != "" {
+		k, err := readFeed(kevFile, func(r io.Reader, name string) (*kev.Catalog, error) {
+			return kev.Read(r, kev.Options{Name: name})
+		})
+		if err != nil {
+			return c, err
+		}
+		c.KEV = k
+	}
+	if epssFile != "" {
+		e, err := readFeed(epssFile, func(r io.Reader, name string) (*epss.Feed, error) {
+			return epss.Read(r, epss.Options{Name: name})
+		})
+		if err != nil {
+			return c, err
+		}
+		c.EPSS = e
+	}
+	return c, nil
+}
+
+// progress shows what is being read on a terminal, and nothing when
+// stderr is not one.
+type progress struct {
+	w      io.Writer
+	on     bool
+	n      int
+	shown  bool
+	lastAt time.Time
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.on = true
+		}
+	}
+	return p
+}
+
+func (p *progress) step(name string) {
+	p.n++
+	if !p.on || time.Since(p.lastAt) < 50*time.Millisecond {
+		return
+	}
+	p.lastAt = time.Now()
+	fmt.Fprintf(p.w, "\r\x1b[Kreading %d: %s", p.n, report.Plain(filepath.Base(name), 60))
+	p.shown = true
+}
+
+func (p *progress) clear() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.shown = false
+	}
+}
+
+func (p *progress) done() { p.clear() }
