@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/risk"
 )
 
 // Data is what a report shows: findings with whatever other packages
@@ -150,4 +151,17 @@ func FromFindings(fs []findings.Finding) *Data {
 		d.Findings[i].Finding = fs[i]
 	}
 	return d
+}
+
+// RiskOf is the report's view of a risk score and the signals it was
+// computed from (see risk.SignalsFrom and risk.Model.Score).
+func RiskOf(s risk.Score, sig risk.Signals) *Risk {
+	r := &Risk{Score: s.Value, Priority: string(s.Priority), Reachability: string(sig.Reachability), Explanation: s.Explanation.String()}
+	if sig.KEV != nil {
+		r.KEV = sig.KEV.Listed
+	}
+	if sig.EPSS != nil {
+		r.EPSS = sig.EPSS.Probability
+	}
+	return r
 }

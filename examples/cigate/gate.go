@@ -178,15 +178,7 @@ func reportData(entries []entry, at time.Time) *report.Data {
 		open := c.State != correlate.StateFixed
 		rf := report.Finding{Finding: c.Finding, State: string(c.State), Open: &open, Cluster: c.Cluster,
 			Suppressed: c.Suppressed || c.Finding.Suppressed()}
-		rk := &report.Risk{Score: e.risk.Value, Priority: string(e.risk.Priority), Reachability: string(e.sig.Reachability),
-			Explanation: e.risk.Explanation.String()}
-		if e.sig.KEV != nil {
-			rk.KEV = e.sig.KEV.Listed
-		}
-		if e.sig.EPSS != nil {
-			rk.EPSS = e.sig.EPSS.Probability
-		}
-		rf.Risk = rk
+		rf.Risk = report.RiskOf(e.risk, e.sig)
 		d.Findings[i] = rf
 	}
 	return d
