@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/internal/sniff"
 )
@@ -81,26 +82,26 @@ func Read(r io.Reader, opts Options) (*access.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &doc{file: opts.File, data: data}
-	var items []node
-	start := skipSpace(data, 0)
+	d := &jsondoc.Doc{File: opts.File, Data: data, What: "Cloud Asset Inventory data"}
+	var items []jsondoc.Node
+	start := jsondoc.SkipSpace(data, 0)
 	switch {
 	case start == len(data):
-		return nil, d.unsupported(node{}, "empty input: want Cloud Asset Inventory assets")
+		return nil, d.Unsupported(jsondoc.Node{}, "empty input: want Cloud Asset Inventory assets")
 	case data[start] == '[':
-		top, err := d.top()
+		top, err := d.Top()
 		if err != nil {
 			return nil, err
 		}
-		if items, err = d.elems(top); err != nil {
+		if items, err = d.Elems(top); err != nil {
 			return nil, err
 		}
-	case data[start] == '{' && looksJSON(data[start:]):
-		if items, err = d.stream(); err != nil {
+	case data[start] == '{' && jsondoc.LooksJSON(data[start:]):
+		if items, err = d.Stream(); err != nil {
 			return nil, err
 		}
 	default:
-		return nil, d.unsupported(node{off: start}, "not JSON assets (YAML, Terraform, CSV or other text is not Cloud Asset Inventory data)")
+		return nil, d.Unsupported(jsondoc.Node{Off: start}, "not JSON assets (YAML, Terraform, CSV or other text is not Cloud Asset Inventory data)")
 	}
 	b := &builder{d: d, opts: opts, principals: map[string]*access.Principal{},
 		roles: map[string]*access.Role{}, bindings: map[string]*access.Binding{}, catalog: map[string]*access.Role{}}
@@ -139,7 +140,7 @@ func Detect(data []byte) bool {
 }
 
 type builder struct {
-	d          *doc
+	d          *jsondoc.Doc
 	opts       Options
 	principals map[string]*access.Principal
 	roles      map[string]*access.Role
@@ -147,23 +148,23 @@ type builder struct {
 	catalog    map[string]*access.Role
 }
 
-func (b *builder) asset(n node, first bool) error {
+func (b *builder) asset(n jsondoc.Node, first bool) error {
 	d := b.d
-	if len(n.raw) == 0 || n.raw[0] != '{' {
+	if len(n.Raw) == 0 || n.Raw[0] != '{' {
 		if first {
-			return d.unsupported(n, "not Cloud Asset Inventory assets: want objects with name and asset_type, got %s", kind(n.raw))
+			return d.Unsupported(n, "not Cloud Asset Inventory assets: want objects with name and asset_type, got %s", jsondoc.Kind(n.Raw))
 		}
-		return d.errorf(n, "asset: want an object, got %s", kind(n.raw))
+		return d.Errorf(n, "asset: want an object, got %s", jsondoc.Kind(n.Raw))
 	}
 	var a asset
-	if err := d.decode(n, &a); err != nil {
+	if err := d.Decode(n, &a); err != nil {
 		return err
 	}
 	if a.Name == "" || a.AssetType == "" {
 		if first {
-			return d.unsupported(n, "not Cloud Asset Inventory assets: the first element has no name or asset_type")
+			return d.Unsupported(n, "not Cloud Asset Inventory assets: the first element has no name or asset_type")
 		}
-		return d.errorf(n, "asset: name or asset_type missing")
+		return d.Errorf(n, "asset: name or asset_type missing")
 	}
 	if a.IAMPolicy == nil {
 		return nil // an asset without a policy: nothing is granted on it
@@ -185,7 +186,7 @@ func (b *builder) asset(n node, first bool) error {
 			at = bnodes[i]
 		}
 		if bd.Role == "" {
-			return d.errorf(at, "binding: role missing")
+			return d.Errorf(at, "binding: role missing")
 		}
 		rid := b.role(bd.Role, bd.Condition, at)
 		mnodes, err := b.path(at, "members")
@@ -203,7 +204,7 @@ func (b *builder) asset(n node, first bool) error {
 			}
 			id := "gcp:binding:" + a.Name + ":" + strings.TrimPrefix(rid, "gcp:role:") + ":" + strings.TrimPrefix(p.ID, "gcp:")
 			if _, ok := b.bindings[id]; !ok {
-				b.bindings[id] = &access.Binding{ID: id, Principal: p.ID, Role: rid, Scope: scope, Source: d.source(at)}
+				b.bindings[id] = &access.Binding{ID: id, Principal: p.ID, Role: rid, Scope: scope, Source: d.Source(at)}
 			}
 		}
 	}
@@ -212,35 +213,35 @@ func (b *builder) asset(n node, first bool) error {
 
 // path returns the elements of the array reached from object n by keys
 // (none when a key is absent or null).
-func (b *builder) path(n node, keys ...string) ([]node, error) {
+func (b *builder) path(n jsondoc.Node, keys ...string) ([]jsondoc.Node, error) {
 	for _, k := range keys {
-		if isNull(n.raw) {
+		if jsondoc.IsNull(n.Raw) {
 			return nil, nil
 		}
-		fields, err := b.d.fields(n)
+		fields, err := b.d.Fields(n)
 		if err != nil {
 			return nil, err
 		}
-		i := slices.IndexFunc(fields, func(f field) bool { return f.key == k })
+		i := slices.IndexFunc(fields, func(f jsondoc.Field) bool { return f.Key == k })
 		if i < 0 {
 			return nil, nil
 		}
-		n = fields[i].node
+		n = fields[i].Node
 	}
-	return b.d.elems(n)
+	return b.d.Elems(n)
 }
 
 // role returns the ID of role name (with condition, when the binding has
 // one), adding the role from the catalog or empty.
-func (b *builder) role(name string, cond json.RawMessage, n node) string {
+func (b *builder) role(name string, cond json.RawMessage, n jsondoc.Node) string {
 	id := "gcp:role:" + name
 	r := &access.Role{ID: id, System: access.SystemGCP, Name: name, Kind: "Role",
-		Builtin: strings.HasPrefix(name, "roles/"), Permissions: []access.Permission{}, Source: b.d.source(n)}
+		Builtin: strings.HasPrefix(name, "roles/"), Permissions: []access.Permission{}, Source: b.d.Source(n)}
 	if c := b.catalog[id]; c != nil {
 		r.Permissions = clonePerms(c.Permissions)
 		r.Source = c.Source
 	}
-	if len(cond) > 0 && !isNull(cond) {
+	if len(cond) > 0 && !jsondoc.IsNull(cond) {
 		// A conditional binding grants a conditional copy of the role.
 		var c struct {
 			Title      string `json:"title"`
@@ -250,7 +251,7 @@ func (b *builder) role(name string, cond json.RawMessage, n node) string {
 		id += "?condition=" + cmp.Or(c.Title, c.Expression)
 		r.ID = id
 		r.Kind = "ConditionalRole"
-		r.Source = b.d.source(n)
+		r.Source = b.d.Source(n)
 		if len(r.Permissions) == 0 {
 			r.Permissions = []access.Permission{{Effect: access.Allow}}
 		}
@@ -274,7 +275,7 @@ func clonePerms(ps []access.Permission) []access.Permission {
 }
 
 // member adds the principal of an IAM policy member string.
-func (b *builder) member(m string, n node) (*access.Principal, error) {
+func (b *builder) member(m string, n jsondoc.Node) (*access.Principal, error) {
 	deleted := false
 	if rest, ok := strings.CutPrefix(m, "deleted:"); ok {
 		deleted = true
@@ -301,12 +302,12 @@ func (b *builder) member(m string, n node) (*access.Principal, error) {
 	case (prefix == "principal" || prefix == "principalSet") && strings.HasPrefix(rest, "//"):
 		kind, name = access.KindFederated, m
 	default:
-		return nil, b.d.errorf(n, "member %q: not an IAM member (user:, serviceAccount:, group:, domain:, allUsers ...)", m)
+		return nil, b.d.Errorf(n, "member %q: not an IAM member (user:, serviceAccount:, group:, domain:, allUsers ...)", m)
 	}
 	id := "gcp:" + string(kind) + ":" + name
 	p := b.principals[id]
 	if p == nil {
-		p = &access.Principal{ID: id, System: access.SystemGCP, Kind: kind, Name: name, Human: human, Source: b.d.source(n)}
+		p = &access.Principal{ID: id, System: access.SystemGCP, Kind: kind, Name: name, Human: human, Source: b.d.Source(n)}
 		if domain != "" && b.opts.Domain != "" && !strings.EqualFold(domain, b.opts.Domain) {
 			p.External = true
 		}
@@ -359,28 +360,28 @@ func ReadRoles(r io.Reader, file string) ([]access.Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &doc{file: file, data: data}
-	top, err := d.top()
+	d := &jsondoc.Doc{File: file, Data: data, What: "Cloud Asset Inventory data"}
+	top, err := d.Top()
 	if err != nil {
 		return nil, err
 	}
-	items := []node{top}
-	if top.raw[0] == '[' {
-		if items, err = d.elems(top); err != nil {
+	items := []jsondoc.Node{top}
+	if top.Raw[0] == '[' {
+		if items, err = d.Elems(top); err != nil {
 			return nil, err
 		}
 	}
 	out := make([]access.Role, 0, len(items))
 	for _, it := range items {
 		var c catalogRole
-		if err := d.decode(it, &c); err != nil {
+		if err := d.Decode(it, &c); err != nil {
 			return nil, err
 		}
 		if c.Name == "" {
-			return nil, d.errorf(it, "role: name missing")
+			return nil, d.Errorf(it, "role: name missing")
 		}
 		r := access.Role{ID: "gcp:role:" + c.Name, System: access.SystemGCP, Name: c.Name, Kind: "Role",
-			Builtin: strings.HasPrefix(c.Name, "roles/"), Source: d.source(it)}
+			Builtin: strings.HasPrefix(c.Name, "roles/"), Source: d.Source(it)}
 		if len(c.IncludedPermissions) > 0 {
 			r.Permissions = []access.Permission{{Effect: access.Allow, Actions: c.IncludedPermissions}}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 )
 
 // The IDs of the built-in roles.
@@ -67,7 +68,7 @@ func BuiltinRoles() []access.Role {
 
 // builder collects the objects read from one input.
 type builder struct {
-	d          *doc
+	d          *jsondoc.Doc
 	principals map[string]*access.Principal
 	roles      map[string]*access.Role
 	bindings   map[string]*access.Binding
@@ -87,7 +88,7 @@ type orgState struct {
 	saml             bool
 }
 
-func newBuilder(d *doc) *builder {
+func newBuilder(d *jsondoc.Doc) *builder {
 	b := &builder{d: d,
 		principals: map[string]*access.Principal{},
 		roles:      map[string]*access.Role{},
@@ -96,7 +97,7 @@ func newBuilder(d *doc) *builder {
 		orgs:       map[string]*orgState{},
 	}
 	for _, r := range BuiltinRoles() {
-		r.Source = access.Source{File: d.file}
+		r.Source = access.Source{File: d.File}
 		b.roles[r.ID] = &r
 	}
 	return b
@@ -136,12 +137,12 @@ func splitFullName(s string) (owner, name string, ok bool) {
 }
 
 // account adds the organization o, read at n.
-func (b *builder) account(o organization, n node) error {
+func (b *builder) account(o organization, n jsondoc.Node) error {
 	if !validName(o.Login) {
-		return b.d.errorf(n, "organization: login %q is missing or not a GitHub login", o.Login)
+		return b.d.Errorf(n, "organization: login %q is missing or not a GitHub login", o.Login)
 	}
 	a := access.Account{ID: "github:org:" + o.Login, System: access.SystemGitHub, Name: o.Login,
-		Attributes: map[string]string{}, Source: b.d.source(n)}
+		Attributes: map[string]string{}, Source: b.d.Source(n)}
 	if o.TwoFactorRequirementEnabled != nil {
 		a.MFARequired = access.TriOf(*o.TwoFactorRequirementEnabled)
 	}
@@ -190,21 +191,21 @@ func (b *builder) account(o organization, n node) error {
 }
 
 // user adds (or finds) the principal of the user object at n.
-func (b *builder) user(n node) (*access.Principal, user, error) {
+func (b *builder) user(n jsondoc.Node) (*access.Principal, user, error) {
 	var u user
-	if err := b.d.decode(n, &u); err != nil {
+	if err := b.d.Decode(n, &u); err != nil {
 		return nil, u, err
 	}
 	if !validName(u.Login) {
 		at := n
-		at.ptr += "/login"
-		return nil, u, b.d.errorf(at, "user: login %q is missing or not a GitHub login", u.Login)
+		at.Ptr += "/login"
+		return nil, u, b.d.Errorf(at, "user: login %q is missing or not a GitHub login", u.Login)
 	}
 	id := "github:user:" + u.Login
 	p := b.principals[id]
 	if p == nil {
 		p = &access.Principal{ID: id, System: access.SystemGitHub, Kind: access.KindUser, Name: u.Login,
-			Human: access.Yes, Source: b.d.source(n)}
+			Human: access.Yes, Source: b.d.Source(n)}
 		b.principals[id] = p
 	}
 	if u.Type == "Bot" {
@@ -246,8 +247,8 @@ const (
 )
 
 // listed adds the users of the array n, an organization list.
-func (b *builder) listed(org string, n node, l list) error {
-	items, err := b.d.elems(n)
+func (b *builder) listed(org string, n jsondoc.Node, l list) error {
+	items, err := b.d.Elems(n)
 	if err != nil {
 		return err
 	}
@@ -267,11 +268,11 @@ func (b *builder) listed(org string, n node, l list) error {
 		switch l {
 		case listMembers:
 			if _, ok := o.members[login]; !ok {
-				o.members[login] = b.d.source(it)
+				o.members[login] = b.d.Source(it)
 			}
 		case listAdmins:
 			if _, ok := o.admins[login]; !ok {
-				o.admins[login] = b.d.source(it)
+				o.admins[login] = b.d.Source(it)
 			}
 		case listMFADisabled:
 			o.mfaOff[login] = true
@@ -289,15 +290,15 @@ func (b *builder) listed(org string, n node, l list) error {
 
 // team adds (or completes) the principal of the team object at n of
 // organization org.
-func (b *builder) team(org string, n node) (*access.Principal, team, error) {
+func (b *builder) team(org string, n jsondoc.Node) (*access.Principal, team, error) {
 	var t team
-	if err := b.d.decode(n, &t); err != nil {
+	if err := b.d.Decode(n, &t); err != nil {
 		return nil, t, err
 	}
 	if !validName(t.Slug) {
 		at := n
-		at.ptr += "/slug"
-		return nil, t, b.d.errorf(at, "team: slug %q is missing or not a team slug", t.Slug)
+		at.Ptr += "/slug"
+		return nil, t, b.d.Errorf(at, "team: slug %q is missing or not a team slug", t.Slug)
 	}
 	p := b.teamRef(org, t.Slug, n)
 	if t.ID != nil {
@@ -309,8 +310,8 @@ func (b *builder) team(org string, n node) (*access.Principal, team, error) {
 	if t.Parent != nil && t.Parent.Slug != "" {
 		if !validName(t.Parent.Slug) {
 			at := n
-			at.ptr += "/parent/slug"
-			return nil, t, b.d.errorf(at, "team: parent slug %q is not a team slug", t.Parent.Slug)
+			at.Ptr += "/parent/slug"
+			return nil, t, b.d.Errorf(at, "team: parent slug %q is not a team slug", t.Parent.Slug)
 		}
 		p.MemberOf = addOnce(p.MemberOf, teamID(org, t.Parent.Slug))
 	}
@@ -320,12 +321,12 @@ func (b *builder) team(org string, n node) (*access.Principal, team, error) {
 func teamID(org, slug string) string { return "github:team:" + org + "/" + slug }
 
 // teamRef returns the principal of team org/slug, adding it when new.
-func (b *builder) teamRef(org, slug string, n node) *access.Principal {
+func (b *builder) teamRef(org, slug string, n jsondoc.Node) *access.Principal {
 	id := teamID(org, slug)
 	p := b.principals[id]
 	if p == nil {
 		p = &access.Principal{ID: id, System: access.SystemGitHub, Kind: access.KindGroup,
-			Name: org + "/" + slug, Source: b.d.source(n)}
+			Name: org + "/" + slug, Source: b.d.Source(n)}
 		b.principals[id] = p
 	}
 	return p
@@ -339,8 +340,8 @@ func addOnce(list []string, s string) []string {
 }
 
 // teamMembers adds the users of the array n as members of team org/slug.
-func (b *builder) teamMembers(org, slug string, n node, teamAt node) error {
-	items, err := b.d.elems(n)
+func (b *builder) teamMembers(org, slug string, n jsondoc.Node, teamAt jsondoc.Node) error {
+	items, err := b.d.Elems(n)
 	if err != nil {
 		return err
 	}
@@ -356,15 +357,15 @@ func (b *builder) teamMembers(org, slug string, n node, teamAt node) error {
 }
 
 // teamRepos binds team org/slug to the repositories of the array n.
-func (b *builder) teamRepos(org, slug string, n node, teamAt node) error {
-	items, err := b.d.elems(n)
+func (b *builder) teamRepos(org, slug string, n jsondoc.Node, teamAt jsondoc.Node) error {
+	items, err := b.d.Elems(n)
 	if err != nil {
 		return err
 	}
 	tid := b.teamRef(org, slug, teamAt).ID
 	for _, it := range items {
 		var r repository
-		if err := b.d.decode(it, &r); err != nil {
+		if err := b.d.Decode(it, &r); err != nil {
 			return err
 		}
 		full, err := b.fullName(r, it)
@@ -379,23 +380,23 @@ func (b *builder) teamRepos(org, slug string, n node, teamAt node) error {
 }
 
 // fullName returns "owner/name" of repository r read at n.
-func (b *builder) fullName(r repository, n node) (string, error) {
+func (b *builder) fullName(r repository, n jsondoc.Node) (string, error) {
 	full := r.FullName
 	if full == "" && r.Owner != nil && r.Name != "" {
 		full = r.Owner.Login + "/" + r.Name
 	}
 	if _, _, ok := splitFullName(full); !ok {
 		at := n
-		at.ptr += "/full_name"
-		return "", b.d.errorf(at, "repository: full_name %q is missing or not \"owner/name\"", full)
+		at.Ptr += "/full_name"
+		return "", b.d.Errorf(at, "repository: full_name %q is missing or not \"owner/name\"", full)
 	}
 	return full, nil
 }
 
 // collaborators binds the users of the array n to repository full.
 // outside marks them as outside collaborators (affiliation=outside).
-func (b *builder) collaborators(full string, n node, outside bool) error {
-	items, err := b.d.elems(n)
+func (b *builder) collaborators(full string, n jsondoc.Node, outside bool) error {
+	items, err := b.d.Elems(n)
 	if err != nil {
 		return err
 	}
@@ -418,8 +419,8 @@ func (b *builder) collaborators(full string, n node, outside bool) error {
 
 // repoTeams binds the teams of the array n (GET /repos/{o}/{r}/teams) to
 // repository full.
-func (b *builder) repoTeams(full string, n node) error {
-	items, err := b.d.elems(n)
+func (b *builder) repoTeams(full string, n jsondoc.Node) error {
+	items, err := b.d.Elems(n)
 	if err != nil {
 		return err
 	}
@@ -438,14 +439,14 @@ func (b *builder) repoTeams(full string, n node) error {
 
 // grant binds principal pid to the repository role that roleName,
 // perms or (last) permission name, on repository full.
-func (b *builder) grant(pid, full, roleName string, perms *permissions, permission string, n node) error {
+func (b *builder) grant(pid, full, roleName string, perms *permissions, permission string, n jsondoc.Node) error {
 	owner, _, _ := splitFullName(full)
 	rid, ok := b.repoRole(owner, roleName, perms, permission, n)
 	if !ok {
 		if perms != nil {
 			return nil // a permissions object granting nothing: no access
 		}
-		return b.d.errorf(n, "no role_name or permissions: cannot tell the role granted on %s", full)
+		return b.d.Errorf(n, "no role_name or permissions: cannot tell the role granted on %s", full)
 	}
 	b.bind(pid, rid, access.Scope{Kind: "repo", Name: full}, n)
 	return nil
@@ -491,7 +492,7 @@ func (p *permissions) highest() string {
 // (a custom repository role becomes a role of its own, with the
 // permissions of the base level perms shows), else the highest level of
 // perms, else permission.
-func (b *builder) repoRole(owner, roleName string, perms *permissions, permission string, n node) (string, bool) {
+func (b *builder) repoRole(owner, roleName string, perms *permissions, permission string, n jsondoc.Node) (string, bool) {
 	if roleName != "" {
 		if l := baseLevel(roleName); l != "" {
 			return "github:role:repo/" + l, true
@@ -499,7 +500,7 @@ func (b *builder) repoRole(owner, roleName string, perms *permissions, permissio
 		id := "github:role:repo/" + owner + "/" + roleName
 		if _, ok := b.roles[id]; !ok {
 			r := &access.Role{ID: id, System: access.SystemGitHub, Name: roleName, Kind: "CustomRepositoryRole",
-				Scope: access.Scope{Kind: "org", Name: owner}, Permissions: []access.Permission{}, Source: b.d.source(n)}
+				Scope: access.Scope{Kind: "org", Name: owner}, Permissions: []access.Permission{}, Source: b.d.Source(n)}
 			if l := perms.highest(); l != "" {
 				r.Permissions = []access.Permission{{Effect: access.Allow, Actions: repoActions(l)}}
 			}
@@ -517,8 +518,8 @@ func (b *builder) repoRole(owner, roleName string, perms *permissions, permissio
 }
 
 // bind adds a binding of principal pid to role rid within scope.
-func (b *builder) bind(pid, rid string, scope access.Scope, n node) {
-	b.bindSource(pid, rid, scope, b.d.source(n))
+func (b *builder) bind(pid, rid string, scope access.Scope, n jsondoc.Node) {
+	b.bindSource(pid, rid, scope, b.d.Source(n))
 }
 
 func (b *builder) bindSource(pid, rid string, scope access.Scope, src access.Source) {
@@ -531,27 +532,27 @@ func (b *builder) bindSource(pid, rid string, scope access.Scope, src access.Sou
 }
 
 // credentials reads the array n of credential authorizations of org.
-func (b *builder) credentials(org string, n node) error {
-	items, err := b.d.elems(n)
+func (b *builder) credentials(org string, n jsondoc.Node) error {
+	items, err := b.d.Elems(n)
 	if err != nil {
 		return err
 	}
 	b.org(org).saml = true
 	for _, it := range items {
 		var c credentialAuthorization
-		if err := b.d.decode(it, &c); err != nil {
+		if err := b.d.Decode(it, &c); err != nil {
 			return err
 		}
 		if !validName(c.Login) {
 			at := it
-			at.ptr += "/login"
-			return b.d.errorf(at, "credential authorization: login %q is missing or not a GitHub login", c.Login)
+			at.Ptr += "/login"
+			return b.d.Errorf(at, "credential authorization: login %q is missing or not a GitHub login", c.Login)
 		}
 		id := "github:user:" + c.Login
 		p := b.principals[id]
 		if p == nil {
 			p = &access.Principal{ID: id, System: access.SystemGitHub, Kind: access.KindUser, Name: c.Login,
-				Human: access.Yes, Source: b.d.source(it)}
+				Human: access.Yes, Source: b.d.Source(it)}
 			b.principals[id] = p
 		}
 		p.SSO = access.Yes

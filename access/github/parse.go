@@ -5,17 +5,18 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 )
 
 // parse reads data, a whole input.
 func parse(data []byte, file string) (*access.Model, error) {
-	d := &doc{file: file, data: data}
-	top, err := d.top()
+	d := &jsondoc.Doc{File: file, Data: data, What: "GitHub API data"}
+	top, err := d.Top()
 	if err != nil {
 		return nil, err
 	}
 	b := newBuilder(d)
-	if top.raw[0] == '[' {
+	if top.Raw[0] == '[' {
 		err = readRecording(b, top)
 	} else {
 		err = readExport(b, top)
@@ -34,37 +35,37 @@ var exportKeys = map[string]bool{
 }
 
 // readExport reads the export document top.
-func readExport(b *builder, top node) error {
+func readExport(b *builder, top jsondoc.Node) error {
 	d := b.d
-	fields, err := d.fields(top)
+	fields, err := d.Fields(top)
 	if err != nil {
 		return err
 	}
 	var org string
 	known := false
 	for _, f := range fields {
-		if !exportKeys[f.key] {
+		if !exportKeys[f.Key] {
 			continue
 		}
 		known = true
-		if f.key == "organization" && !isNull(f.raw) {
+		if f.Key == "organization" && !jsondoc.IsNull(f.Raw) {
 			var o organization
-			if err := d.decode(f.node, &o); err != nil {
+			if err := d.Decode(f.Node, &o); err != nil {
 				return err
 			}
-			if err := b.account(o, f.node); err != nil {
+			if err := b.account(o, f.Node); err != nil {
 				return err
 			}
 			org = o.Login
 		}
 	}
 	if !known {
-		return d.unsupported(top, "not a GitHub organization export: none of the keys organization, members, "+
+		return d.Unsupported(top, "not a GitHub organization export: none of the keys organization, members, "+
 			"admins, outside_collaborators, members_2fa_disabled, teams, repositories")
 	}
 	for _, f := range fields {
 		var l list
-		switch f.key {
+		switch f.Key {
 		case "members":
 			l = listMembers
 		case "admins":
@@ -77,26 +78,26 @@ func readExport(b *builder, top node) error {
 			l = listOutsideMFADisabled
 		case "teams", "credential_authorizations":
 		case "repositories":
-			if err := exportRepos(b, f.node); err != nil {
+			if err := exportRepos(b, f.Node); err != nil {
 				return err
 			}
 			continue
 		default:
 			continue
 		}
-		if isNull(f.raw) {
+		if jsondoc.IsNull(f.Raw) {
 			continue
 		}
 		if org == "" {
-			return d.errorf(f.node, "%s needs the organization: add \"organization\" with its login", f.key)
+			return d.Errorf(f.Node, "%s needs the organization: add \"organization\" with its login", f.Key)
 		}
-		switch f.key {
+		switch f.Key {
 		case "teams":
-			err = exportTeams(b, org, f.node)
+			err = exportTeams(b, org, f.Node)
 		case "credential_authorizations":
-			err = b.credentials(org, f.node)
+			err = b.credentials(org, f.Node)
 		default:
-			err = b.listed(org, f.node, l)
+			err = b.listed(org, f.Node, l)
 		}
 		if err != nil {
 			return err
@@ -107,9 +108,9 @@ func readExport(b *builder, top node) error {
 
 // exportTeams reads the "teams" array: team objects with "members" and
 // "repositories".
-func exportTeams(b *builder, org string, n node) error {
+func exportTeams(b *builder, org string, n jsondoc.Node) error {
 	d := b.d
-	items, err := d.elems(n)
+	items, err := d.Elems(n)
 	if err != nil {
 		return err
 	}
@@ -118,16 +119,16 @@ func exportTeams(b *builder, org string, n node) error {
 		if err != nil {
 			return err
 		}
-		fields, err := d.fields(it)
+		fields, err := d.Fields(it)
 		if err != nil {
 			return err
 		}
 		for _, f := range fields {
-			switch f.key {
+			switch f.Key {
 			case "members":
-				err = b.teamMembers(org, t.Slug, f.node, it)
+				err = b.teamMembers(org, t.Slug, f.Node, it)
 			case "repositories":
-				err = b.teamRepos(org, t.Slug, f.node, it)
+				err = b.teamRepos(org, t.Slug, f.Node, it)
 			}
 			if err != nil {
 				return err
@@ -139,33 +140,33 @@ func exportTeams(b *builder, org string, n node) error {
 
 // exportRepos reads the "repositories" array: repository objects with
 // "collaborators" and "teams".
-func exportRepos(b *builder, n node) error {
+func exportRepos(b *builder, n jsondoc.Node) error {
 	d := b.d
-	items, err := d.elems(n)
+	items, err := d.Elems(n)
 	if err != nil {
 		return err
 	}
 	for _, it := range items {
 		var r repository
-		if err := d.decode(it, &r); err != nil {
+		if err := d.Decode(it, &r); err != nil {
 			return err
 		}
 		full, err := b.fullName(r, it)
 		if err != nil {
 			return err
 		}
-		fields, err := d.fields(it)
+		fields, err := d.Fields(it)
 		if err != nil {
 			return err
 		}
 		for _, f := range fields {
-			switch f.key {
+			switch f.Key {
 			case "collaborators":
-				err = b.collaborators(full, f.node, false)
+				err = b.collaborators(full, f.Node, false)
 			case "outside_collaborators":
-				err = b.collaborators(full, f.node, true)
+				err = b.collaborators(full, f.Node, true)
 			case "teams":
-				err = b.repoTeams(full, f.node)
+				err = b.repoTeams(full, f.Node)
 			}
 			if err != nil {
 				return err
@@ -184,42 +185,42 @@ type exchange struct {
 }
 
 // readRecording reads a nock recording: an array of exchanges.
-func readRecording(b *builder, top node) error {
+func readRecording(b *builder, top jsondoc.Node) error {
 	d := b.d
-	items, err := d.elems(top)
+	items, err := d.Elems(top)
 	if err != nil {
 		return err
 	}
 	for i, it := range items {
-		if len(it.raw) == 0 || it.raw[0] != '{' {
+		if len(it.Raw) == 0 || it.Raw[0] != '{' {
 			if i == 0 {
-				return d.unsupported(it, "not a recording of GitHub API exchanges: want an array of "+
-					"{scope, method, path, status, response} objects, got %s", kind(it.raw))
+				return d.Unsupported(it, "not a recording of GitHub API exchanges: want an array of "+
+					"{scope, method, path, status, response} objects, got %s", jsondoc.Kind(it.Raw))
 			}
-			return d.errorf(it, "exchange: want an object, got %s", kind(it.raw))
+			return d.Errorf(it, "exchange: want an object, got %s", jsondoc.Kind(it.Raw))
 		}
-		fields, err := d.fields(it)
+		fields, err := d.Fields(it)
 		if err != nil {
 			return err
 		}
 		var x exchange
-		var resp *node
+		var resp *jsondoc.Node
 		for _, f := range fields {
-			if f.key == "response" {
-				resp = &f.node
+			if f.Key == "response" {
+				resp = &f.Node
 			}
 		}
-		if err := d.decode(it, &x); err != nil {
+		if err := d.Decode(it, &x); err != nil {
 			return err
 		}
 		if x.Method == "" || x.Path == "" || resp == nil {
 			if i == 0 {
-				return d.unsupported(it, "not a recording of GitHub API exchanges: the first element lacks "+
+				return d.Unsupported(it, "not a recording of GitHub API exchanges: the first element lacks "+
 					"method, path or response")
 			}
-			return d.errorf(it, "exchange: method, path or response missing")
+			return d.Errorf(it, "exchange: method, path or response missing")
 		}
-		if !strings.EqualFold(x.Method, "GET") || x.Status < 200 || x.Status > 299 || isNull(resp.raw) {
+		if !strings.EqualFold(x.Method, "GET") || x.Status < 200 || x.Status > 299 || jsondoc.IsNull(resp.Raw) {
 			continue // writes are not replayed; failed reads say nothing
 		}
 		if err := dispatch(b, x.Path, *resp); err != nil {
@@ -262,7 +263,7 @@ func splitPath(p string) ([]string, url.Values, bool) {
 }
 
 // dispatch reads the response resp of GET path.
-func dispatch(b *builder, path string, resp node) error {
+func dispatch(b *builder, path string, resp jsondoc.Node) error {
 	seg, q, ok := splitPath(path)
 	if !ok || len(seg) < 2 {
 		return nil
@@ -275,7 +276,7 @@ func dispatch(b *builder, path string, resp node) error {
 		switch {
 		case len(seg) == 2:
 			var o organization
-			if err := d.decode(resp, &o); err != nil {
+			if err := d.Decode(resp, &o); err != nil {
 				return err
 			}
 			if o.Login == "" {
@@ -296,7 +297,7 @@ func dispatch(b *builder, path string, resp node) error {
 			}
 			return b.listed(org, resp, listOutside)
 		case len(seg) == 3 && seg[2] == "teams":
-			items, err := d.elems(resp)
+			items, err := d.Elems(resp)
 			if err != nil {
 				return err
 			}
@@ -325,7 +326,7 @@ func dispatch(b *builder, path string, resp node) error {
 		// GET /repos/{owner}/{repo}: check its shape; its "permissions"
 		// are the caller's, who is not named, so they bind nobody.
 		var r repository
-		return d.decode(resp, &r)
+		return d.Decode(resp, &r)
 	}
 	return nil
 }
