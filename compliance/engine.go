@@ -295,38 +295,9 @@ func wrapPolicy(err error) error {
 // loadFS reads every *.rego file of fsys except *_test.rego into sources,
 // naming each prefix/path.
 func loadFS(fsys fs.FS, prefix string, sources map[string]string) error {
-	var errs []error
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		name := p
-		if prefix != "" {
-			name = path.Join(prefix, p)
-		}
-		if err != nil {
-			errs = append(errs, &PolicyError{File: name, Message: err.Error()})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
-			return nil
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			errs = append(errs, &PolicyError{File: name, Message: err.Error()})
-			return nil
-		}
-		if _, dup := sources[name]; dup {
-			errs = append(errs, &PolicyError{File: name, Message: "loaded twice"})
-			return nil
-		}
-		sources[name] = string(b)
-		return nil
+	return opasandbox.LoadFS(fsys, prefix, sources, func(file, message string) error {
+		return &PolicyError{File: file, Message: message}
 	})
-	if err != nil {
-		errs = append(errs, &PolicyError{File: prefix, Message: err.Error()})
-	}
-	return errors.Join(errs...)
 }
 
 // loadBundle reads an OPA bundle (a .tar.gz file or a directory) with

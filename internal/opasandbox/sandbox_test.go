@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -410,4 +411,25 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestLoadFS(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.rego":        {Data: []byte("package a")},
+		"a_test.rego":   {Data: []byte("package a_test")},
+		"sub/b.rego":    {Data: []byte("package b")},
+		"notes.txt":     {Data: []byte("not rego")},
+		"sub/c.rego.md": {Data: []byte("not rego either")},
+	}
+	sources := map[string]string{"lib/a.rego": "package earlier"}
+	problem := func(file, message string) error { return fmt.Errorf("%s: %s", file, message) }
+	err := LoadFS(fsys, "lib", sources, problem)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "lib/a.rego: loaded twice")
+	assert.Equal(t, map[string]string{"lib/a.rego": "package earlier", "lib/sub/b.rego": "package b"}, sources)
+
+	sources = map[string]string{}
+	require.NoError(t, LoadFS(fsys, "", sources, problem))
+	assert.Len(t, sources, 2)
+	assert.Contains(t, sources, "a.rego")
 }
