@@ -119,6 +119,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	for _, name := range shared {
+		p.add(name)
+	}
+	for i := range scans {
+		for _, name := range scans[i].files {
+			p.add(name)
+		}
+	}
+	for _, name := range shared {
 		bad += r.read(name, nil)
 	}
 	for i := range scans {
@@ -470,14 +478,28 @@ func riskContext(kevFile, epssFile string) (risk.Context, error) {
 	return c, nil
 }
 
-// progress shows what is being read on a terminal, and nothing when
-// stderr is not one.
+// progress shows a bar of the bytes read so far on a terminal, and nothing
+// when stderr is not one.
 type progress struct {
-	w      io.Writer
-	on     bool
-	n      int
-	shown  bool
-	lastAt time.Time
+	w           io.Writer
+	on          bool
+	n, files    int
+	read, total int64
+	sizes       map[string]int64
+	shown       bool
+	lastAt      time.Time
+}
+
+// add counts a file the run will read.
+func (p *progress) add(name string) {
+	if p.sizes == nil {
+		p.sizes = map[string]int64{}
+	}
+	if fi, err := os.Stat(name); err == nil {
+		p.sizes[name] = fi.Size()
+		p.total += fi.Size()
+	}
+	p.files++
 }
 
 func newProgress(w io.Writer) *progress {
@@ -490,13 +512,22 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
+// step shows that name is being read.
 func (p *progress) step(name string) {
 	p.n++
 	if !p.on || time.Since(p.lastAt) < 50*time.Millisecond {
+		p.read += p.sizes[name]
 		return
 	}
 	p.lastAt = time.Now()
-	fmt.Fprintf(p.w, "\r\x1b[Kreading %d: %s", p.n, report.Plain(filepath.Base(name), 60))
+	const width = 30
+	filled := 0
+	if p.total > 0 {
+		filled = int(int64(width) * p.read / p.total)
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K[%s%s] %d/%d %s", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.n, p.files,
+		report.Plain(filepath.Base(name), 40))
+	p.read += p.sizes[name]
 	p.shown = true
 }
 

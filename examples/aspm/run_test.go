@@ -100,3 +100,26 @@ func TestRunBadInput(t *testing.T) {
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "not a readable directory")
 }
+
+// TestProgress: a bar on a terminal, nothing when piped.
+func TestProgress(t *testing.T) {
+	var buf strings.Builder
+	p := newProgress(&buf)
+	assert.False(t, p.on, "not a terminal")
+	p.add("a")
+	p.step("a")
+	p.done()
+	assert.Empty(t, buf.String())
+
+	p = &progress{w: &buf, on: true}
+	dir := t.TempDir()
+	for _, n := range []string{"one.sarif", "two.json"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, n), []byte(strings.Repeat("x", 100)), 0o644))
+		p.add(filepath.Join(dir, n))
+	}
+	p.step(filepath.Join(dir, "one.sarif"))
+	p.done()
+	assert.Contains(t, buf.String(), "1/2 one.sarif")
+	assert.Contains(t, buf.String(), "[")
+	assert.True(t, strings.HasSuffix(buf.String(), "\r\x1b[K"), "cleared at the end")
+}
