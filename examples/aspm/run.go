@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -162,11 +163,30 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	defer st.Close()
+	// Scans older than what the store already holds were applied by an
+	// earlier run: applying them again would reopen what later scans
+	// fixed. The newest one is applied again (its findings unchanged).
+	var latest time.Time
+	if before, err := st.Load(ctx, "", *app); err == nil {
+		for _, rec := range before {
+			latest = maxTime(latest, rec.LastSeen, rec.FixedAt)
+		}
+	}
 	var history []report.Snapshot
 	var last []findings.Finding
 	for i := range scans {
 		s := &scans[i]
 		fs := append(slices.Clone(s.findings), accessFindings...)
+		if s.at.Before(latest) {
+			fmt.Fprintf(stdout, "scan %s: already in the store\n", s.name)
+			snap := report.Snapshot{At: s.at, Open: len(fs), BySeverity: map[string]int{}}
+			for _, f := range fs {
+				snap.BySeverity[string(f.Severity)]++
+			}
+			history = append(history, snap)
+			last = fs
+			continue
+		}
 		if vexIndex != nil {
 			for j := range fs {
 				vexIndex.Apply(&fs[j])
@@ -199,14 +219,30 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 
 	// Build the posture of the last scan, judge it, report it.
 	b := compliance.NewBuilder(now).Inventory(r.graph).Findings(last, compliance.FindingOptions{Context: ctxRisk, Records: records})
-	asset := defaultAsset(r.graph, "")
+	// The scans cover the application and the repositories it contains.
+	var covered []string
+	if asset := defaultAsset(r.graph, ""); asset != "" {
+		covered = append(covered, asset)
+		if deps, err := r.graph.Dependencies(asset, inventory.Traversal{Types: []inventory.EdgeType{inventory.Contains}, MaxDepth: 1}); err == nil {
+			for _, id := range deps {
+				if a, ok := r.graph.Asset(id); ok && a.Kind == inventory.KindRepository {
+					covered = append(covered, id)
+				}
+			}
+		}
+	}
+	asset := ""
+	if len(covered) > 0 {
+		asset = covered[0]
+	}
 	if len(scans) > 0 {
 		lastScan := scans[len(scans)-1]
 		for _, tk := range lastScan.toolKinds() {
-			if asset != "" {
-				b.Coverage(asset, tk.tool, tk.kind, lastScan.at)
+			for _, a := range covered {
+				b.Coverage(a, tk.tool, tk.kind, lastScan.at)
 			}
 		}
+
 		for _, sb := range lastScan.sboms {
 			if asset != "" {
 				b.SBOM(asset, sb, lastScan.at)
@@ -257,6 +293,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "; gate failed: %s", strings.Join(evaluation.Gate.Failed, ", "))
 	}
 	fmt.Fprintf(stdout, "\nreports in %s: report.html, report.md, report.sarif, report.json, vex.json\n", *outDir)
+	if len(r.skipped) > 0 {
+		fmt.Fprintf(stdout, "%d file(s) skipped, not inputs aspm reads: %s\n", len(r.skipped), strings.Join(r.skipped, ", "))
+	}
 	switch {
 	case bad > 0:
 		fmt.Fprintf(stderr, "aspm run: %d input(s) could not be read (named above); the rest was processed\n", bad)
@@ -265,6 +304,16 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitGate
 	}
 	return exitOK
+}
+
+func maxTime(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
 }
 
 func countsText(cs []report.Count) string {
@@ -297,6 +346,9 @@ type scan struct {
 	files    []string
 	findings []findings.Finding
 	sboms    []string
+	// ran names tools whose output held no finding: they ran, so what
+	// they reported before is fixed.
+	ran []string
 }
 
 type toolKind struct {
@@ -322,6 +374,35 @@ func (s *scan) tools() []string {
 	for _, tk := range s.toolKinds() {
 		if !slices.Contains(out, tk.tool) {
 			out = append(out, tk.tool)
+		}
+	}
+	for _, t := range s.ran {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// sarifTools names the tools of a SARIF log's runs: a run without results
+// still says which tool ran.
+func sarifTools(data []byte) []string {
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Name string `json:"name"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	if json.Unmarshal(data, &log) != nil {
+		return nil
+	}
+	var out []string
+	for _, r := range log.Runs {
+		if r.Tool.Driver.Name != "" {
+			out = append(out, r.Tool.Driver.Name)
 		}
 	}
 	return out
@@ -385,6 +466,7 @@ type runner struct {
 	graph    *inventory.Graph
 	rights   *access.Model
 	vex      []findings.VEXStatement
+	skipped  []string // files that are not inputs aspm reads
 }
 
 // read reads one input into the inventory, the access model, the VEX
@@ -433,17 +515,24 @@ func (r *runner) read(name string, s *scan) int {
 		}
 	}
 	var fs []findings.Finding
-	_, err = detect.Decode(bytes.NewReader(data), detect.Options{DecodeOptions: findings.DecodeOptions{Name: name}}, findings.Handler{
+	decoded, err := detect.Decode(bytes.NewReader(data), detect.Options{DecodeOptions: findings.DecodeOptions{Name: name}}, findings.Handler{
 		Finding: func(f findings.Finding) error { fs = append(fs, f); return nil },
 		VEX:     func(v findings.VEXStatement) error { r.vex = append(r.vex, v); return nil },
 	})
 	if err != nil {
-		if used || (format == load.FormatCycloneDX && errors.Is(err, findings.ErrUnsupportedFormat)) {
+		switch {
+		case used || (format == load.FormatCycloneDX && errors.Is(err, findings.ErrUnsupportedFormat)):
+			return 0
+		case errors.Is(err, findings.ErrUnsupportedFormat):
+			r.skipped = append(r.skipped, name) // not an input: a README, a script
 			return 0
 		}
 		r.progress.clear()
 		fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
 		return 1
+	}
+	if s != nil && len(fs) == 0 && decoded == "sarif" {
+		s.ran = append(s.ran, sarifTools(data)...)
 	}
 	if s != nil {
 		s.findings = append(s.findings, fs...)

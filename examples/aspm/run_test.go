@@ -80,9 +80,11 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, strings.ToLower(string(h)), "<!doctype html>")
 
-	// Again on the same store: everything unchanged.
+	// Again on the same store: the older scan is not applied again, the
+	// newest is, and everything is unchanged.
 	code, stdout, errOut = runCLI(t, "", "run", "-o", out, "--now", "2026-03-02T00:00:00Z", in)
 	require.Equal(t, exitGate, code, errOut)
+	assert.Contains(t, stdout, "scan 2026-01-15: already in the store")
 	assert.Regexp(t, `scan 2026-03-01: (\d+) findings: 0 new, 0 reopened, 0 updated, \d+ unchanged, 0 fixed`, stdout)
 	assert.Contains(t, stdout, "0 new, 0 fixed")
 }
@@ -122,4 +124,18 @@ func TestProgress(t *testing.T) {
 	assert.Contains(t, buf.String(), "1/2 one.sarif")
 	assert.Contains(t, buf.String(), "[")
 	assert.True(t, strings.HasSuffix(buf.String(), "\r\x1b[K"), "cleared at the end")
+}
+
+// TestRunDemo: the demo of real tools on a real project shows a lifecycle
+// between its two dates: new, unchanged and fixed findings, staticcheck's
+// empty second run fixing what it reported before; the README and the
+// script beside the scans are skipped, not errors.
+func TestRunDemo(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errOut := runCLI(t, "", "run", "-o", out, "--now", "2026-03-02T00:00:00Z", "../../testdata/demo/project")
+	require.Contains(t, []int{exitOK, exitGate}, code, errOut)
+	assert.Contains(t, stdout, "scan 2026-01-15: 151 findings: 147 new")
+	assert.Regexp(t, `scan 2026-03-01: 55 findings: \d+ new, 0 reopened, 0 updated, \d+ unchanged, 131 fixed`, stdout)
+	assert.Contains(t, stdout, "2 file(s) skipped")
+	assert.Empty(t, errOut)
 }
