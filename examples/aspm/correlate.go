@@ -2,12 +2,15 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,7 +171,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts := correlate.Options{FoldCase: *foldCase}
 	// The times only date histories, which diff does not print.
 	now := time.Now().UTC()
-	res := correlate.Compare(correlate.Baseline(base, now, opts), correlate.Scan{At: now, Findings: scanned}, opts)
+	res := correlate.Compare(correlate.Baseline(base, now, opts), correlate.Scan{At: now, Findings: scanned, Tools: scanTools(files, scanned)}, opts)
 	lines := make([]stateLine, len(res.Changes))
 	news := 0
 	for i, c := range res.Changes {
@@ -309,4 +312,32 @@ func applyScans(ctx context.Context, st correlate.Store, files []string, scans [
 		return exitBadInput
 	}
 	return exitOK
+}
+
+// scanTools names the tools that ran in a scan: those with findings, and
+// those of SARIF files whose runs hold no result (a tool that ran and
+// found nothing fixes what it reported before).
+func scanTools(files []string, scanned []findings.Finding) []string {
+	var tools []string
+	add := func(t string) {
+		if t != "" && !slices.Contains(tools, t) {
+			tools = append(tools, t)
+		}
+	}
+	withFindings := map[string]bool{}
+	for _, f := range scanned {
+		add(f.Tool.Name)
+		withFindings[f.Source.File] = true
+	}
+	for _, name := range files {
+		if name == "-" || withFindings[name] {
+			continue
+		}
+		if data, err := os.ReadFile(name); err == nil && bytes.Contains(data[:min(len(data), 4096)], []byte(`"runs"`)) {
+			for _, t := range sarifTools(data) {
+				add(t)
+			}
+		}
+	}
+	return tools
 }

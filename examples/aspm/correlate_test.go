@@ -341,3 +341,17 @@ func TestTrackReadsStdin(t *testing.T) {
 	require.Len(t, lines, 1)
 	assert.Equal(t, "<stdin>", lines[0].Scan)
 }
+
+// TestDiffToolWithoutResults: a SARIF run without results says its tool
+// ran, so what it reported in the baseline is fixed (the demo's
+// staticcheck on its second date).
+func TestDiffToolWithoutResults(t *testing.T) {
+	dir := "../../testdata/demo/project/"
+	code, out, errOut := runCLI(t, "", "diff", "--baseline", dir+"2026-01-15/staticcheck.sarif", "--", dir+"2026-03-01/staticcheck.sarif")
+	require.Equal(t, exitOK, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 5)
+	for _, l := range lines {
+		assert.Contains(t, l, `"state":"fixed"`)
+	}
+}
