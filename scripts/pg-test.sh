@@ -76,7 +76,8 @@ if [[ $# -gt 0 ]]; then
 	"$@"
 	exit
 fi
-go test -race -count=1 ./correlate/postgres/ ./internal/storetest/ ./correlate/sqlite/
+go test -race -count=1 ./correlate/postgres/ ./internal/storetest/ ./correlate/sqlite/ ./correlate/stores/
+go test -race -count=1 -run 'Postgres' ./examples/aspm/
 if [[ "${PG_LONG:-}" == 1 ]]; then
 	ASPM_POSTGRES_STRESS=60s go test -race -count=1 -run '^TestConcurrentWriters' -timeout 10m -v ./correlate/postgres/
 fi

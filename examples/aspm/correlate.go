@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/aspmkit/aspm/correlate"
-	"github.com/aspmkit/aspm/correlate/sqlite"
+	"github.com/aspmkit/aspm/correlate/stores"
 	"github.com/aspmkit/aspm/findings"
 )
 
@@ -215,7 +215,7 @@ Flags:
 func runTrack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("track", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "", "the SQLite state store `file` (required)")
+	db := fs.String("db", "", "the state store: a SQLite `file`, or a PostgreSQL DSN (postgres://...) (required)")
 	tenant := fs.String("tenant", "", "the tenant the scans belong to")
 	app := fs.String("app", "", "the application the scans belong to")
 	tools := fs.String("tools", "", "comma-separated `names` of tools that ran in every SCAN, besides those with findings")
@@ -256,7 +256,7 @@ func runTrack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, *db, sqlite.Options{})
+	st, err := stores.Open(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "aspm track: %v\n", err)
 		return exitBadInput

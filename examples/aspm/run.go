@@ -18,7 +18,7 @@ import (
 	accessload "github.com/aspmkit/aspm/access/load"
 	"github.com/aspmkit/aspm/compliance"
 	"github.com/aspmkit/aspm/correlate"
-	"github.com/aspmkit/aspm/correlate/sqlite"
+	"github.com/aspmkit/aspm/correlate/stores"
 	"github.com/aspmkit/aspm/correlate/suppress"
 	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/findings/detect"
@@ -46,7 +46,8 @@ analyzers. When DIR has subfolders, each is one scan, applied in name order
 (name them by date: 2026-01-15, 2026-03-01), and the files directly in DIR
 belong to every scan; otherwise DIR is one scan.
 
-Each scan is tracked in the SQLite store (--db, default OUTDIR/aspm.db), so
+Each scan is tracked in the state store (--db: a SQLite file, by default
+OUTDIR/aspm.db, or a PostgreSQL DSN, postgres://...), so
 findings keep their lifecycle (new, unchanged, updated, fixed, reopened)
 and a second run on the same store shows what changed. The last scan is
 scored (with the --kev and --epss feeds when given), judged by the built-in
@@ -65,7 +66,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	outDir := fs.String("o", "aspm-out", "write the reports and, by default, the store into this `DIR`")
-	db := fs.String("db", "", "the SQLite state store `file` (default OUTDIR/aspm.db)")
+	db := fs.String("db", "", "the state store: a SQLite `file` (default OUTDIR/aspm.db), or a PostgreSQL DSN (postgres://...)")
 	kevFile := fs.String("kev", "", "CISA KEV catalog `file` (JSON or CSV)")
 	epssFile := fs.String("epss", "", "EPSS scores `file` (CSV, plain or gzip)")
 	app := fs.String("app", "", "the application the scans belong to (default: DIR's name)")
@@ -157,7 +158,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 
 	// Track each scan in the store.
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, *db, sqlite.Options{})
+	st, err := stores.Open(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "aspm run: %v\n", err)
 		return exitBadInput

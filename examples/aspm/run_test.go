@@ -139,3 +139,23 @@ func TestRunDemo(t *testing.T) {
 	assert.Contains(t, stdout, "2 file(s) skipped")
 	assert.Empty(t, errOut)
 }
+
+// TestRunPostgres: the same run against PostgreSQL, when a DSN is given
+// (scripts/pg-test.sh gives one).
+func TestRunPostgres(t *testing.T) {
+	dsn := os.Getenv("ASPM_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("ASPM_POSTGRES_DSN is not set: run scripts/pg-test.sh for the PostgreSQL store")
+	}
+	in, out := runFixture(t), t.TempDir()
+	app := "run-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + filepath.Base(out)
+	code, stdout, errOut := runCLI(t, "", "run", "-o", out, "--db", dsn, "--app", app, "--now", "2026-03-02T00:00:00Z", in)
+	require.Equal(t, exitGate, code, errOut)
+	assert.Regexp(t, `scan 2026-03-01: \d+ findings: \d+ new, 0 reopened, 0 updated, \d+ unchanged`, stdout)
+	code, stdout, errOut = runCLI(t, "", "run", "-o", out, "--db", dsn, "--app", app, "--now", "2026-03-02T00:00:00Z", in)
+	require.Equal(t, exitGate, code, errOut)
+	assert.Contains(t, stdout, "scan 2026-01-15: already in the store")
+	assert.Contains(t, stdout, "0 new, 0 fixed")
+	_, err := os.Stat(filepath.Join(out, "aspm.db"))
+	assert.True(t, os.IsNotExist(err), "no SQLite file with a DSN")
+}

@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aspmkit/aspm/correlate/sqlite"
+	"github.com/aspmkit/aspm/correlate/stores"
 )
 
 // Exit statuses.
@@ -39,7 +39,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on this `address`")
-	db := fs.String("db", "aspm.db", "the SQLite state store `file` (created when missing)")
+	db := fs.String("db", "aspm.db", "the state store: a SQLite `file` (created when missing), or a PostgreSQL DSN (postgres://...)")
 	app := fs.String("app", "default", "the application `name` whose findings the portal shows")
 	usersFlag := fs.String("users", "", "the users `file` (JSON; see the package documentation)")
 	certFile := fs.String("tls-cert", "", "serve HTTPS with this certificate `file` (PEM)")
@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, err)
 		return exitError
 	}
-	st, err := sqlite.Open(ctx, *db, sqlite.Options{})
+	st, err := stores.Open(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "portal: %v\n", err)
 		return exitError
@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *certFile != "" {
 		scheme = "https"
 	}
-	log.Info("serving", "url", scheme+"://"+ln.Addr().String(), "app", *app, "db", *db)
+	log.Info("serving", "url", scheme+"://"+ln.Addr().String(), "app", *app, "postgres", stores.IsPostgres(*db))
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

@@ -53,7 +53,7 @@ var Rules = []Rule{
 	{Root: Module + "/risk", Forbidden: append(append([]string{}, Heavy...), Module+"/correlate", Module+"/report", Module+"/compliance"),
 		Why: "vendors import risk alone: nothing heavy, no correlate or report"},
 	{Root: Module + "/inventory", Forbidden: Heavy, Why: "inventory stays light: no OPA, no database"},
-	{Root: Module + "/correlate", Except: []string{Module + "/correlate/sqlite", Module + "/correlate/postgres"},
+	{Root: Module + "/correlate", Except: []string{Module + "/correlate/sqlite", Module + "/correlate/postgres", Module + "/correlate/stores"},
 		Forbidden: append(append([]string{}, Heavy...), Module+"/report", Module+"/compliance"),
 		Why:       "importing correlate pulls in no database driver: stores live in their own subpackages"},
 	{Root: Module + "/access", Except: []string{Module + "/access/decide"}, Forbidden: Heavy,
