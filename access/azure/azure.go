@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/internal/sniff"
 )
@@ -265,9 +266,9 @@ func classify(raw []byte) (shape, probe) {
 // eachMember calls fn for every member of the well-formed JSON object
 // raw, in order. Keys with escapes are unescaped.
 func eachMember(raw []byte, fn func(key string, val []byte)) {
-	i := skipSpace(raw, 1)
+	i := jsondoc.SkipSpace(raw, 1)
 	for i < len(raw) && raw[i] == '"' {
-		kend := skipValue(raw, i)
+		kend := jsondoc.SkipValue(raw, i)
 		if kend <= i {
 			return
 		}
@@ -275,67 +276,21 @@ func eachMember(raw []byte, fn func(key string, val []byte)) {
 		if bytes.IndexByte(raw[i:kend], '\\') >= 0 {
 			_ = json.Unmarshal(raw[i:kend], &key)
 		}
-		i = skipSpace(raw, kend)
+		i = jsondoc.SkipSpace(raw, kend)
 		if i >= len(raw) || raw[i] != ':' {
 			return
 		}
-		i = skipSpace(raw, i+1)
-		end := skipValue(raw, i)
+		i = jsondoc.SkipSpace(raw, i+1)
+		end := jsondoc.SkipValue(raw, i)
 		if end <= i {
 			return
 		}
 		fn(key, raw[i:end])
-		i = skipSpace(raw, end)
+		i = jsondoc.SkipSpace(raw, end)
 		if i < len(raw) && raw[i] == ',' {
-			i = skipSpace(raw, i+1)
+			i = jsondoc.SkipSpace(raw, i+1)
 		}
 	}
-}
-
-// skipValue returns the end of the well-formed JSON value that starts at
-// b[i], or i when there is none. It checks every index, so it cannot
-// fail on bytes that are not JSON.
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '"':
-		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '\\':
-				j++
-			case '"':
-				return j + 1
-			}
-		}
-		return i
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e := skipValue(b, j)
-				if e <= j {
-					return i
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return i
-	}
-	j := i
-	for j < len(b) && !isSpace(b[j]) && b[j] != ',' && b[j] != ']' && b[j] != '}' {
-		j++
-	}
-	return j
 }
 
 // roleEntry is a role read, with what assignments need to find it.
@@ -367,12 +322,12 @@ type builder struct {
 // assignments, one of them, or an ARM list {"value": [...]}.
 func (b *builder) read() error {
 	d := b.d
-	start := skipSpace(d.data, 0)
+	start := jsondoc.SkipSpace(d.data, 0)
 	at := node{off: start}
 	if start == len(d.data) {
 		return d.unsupported(at, "empty input: want Azure role definitions or role assignments (JSON)")
 	}
-	if c := d.data[start]; c != '{' && c != '[' || !looksJSON(d.data[start:]) {
+	if c := d.data[start]; c != '{' && c != '[' || !jsondoc.LooksJSON(d.data[start:]) {
 		return d.unsupported(at, "not JSON (YAML, Terraform, CSV or other text is not Azure role definitions or assignments)")
 	}
 	dec := json.NewDecoder(bytes.NewReader(d.data))
@@ -420,7 +375,7 @@ func (b *builder) element(n node) error {
 	b.count++
 	s, p := classify(n.raw)
 	if s == unknownShape {
-		what := kind(n.raw)
+		what := jsondoc.Kind(n.raw)
 		if n.raw[0] == '{' {
 			what = "an object without roleName, permissions, principalId or properties"
 			if p.typ != "" {

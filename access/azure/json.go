@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 )
 
 // node is one JSON value of the input: its bytes as written, the offset
@@ -101,50 +102,6 @@ func jsonType(t string) string {
 	return t
 }
 
-// kind names the JSON kind of raw for error messages.
-func kind(raw []byte) string {
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	return i
-}
-
-// looksJSON reports whether the byte after the opening '{' or '[' of b
-// can start what JSON puts there, so that an INI "[section]" or a
-// "{{ template }}" is not taken for broken JSON.
-func looksJSON(b []byte) bool {
-	i := skipSpace(b, 1)
-	if i == len(b) {
-		return true // truncated: a syntax error
-	}
-	c := b[i]
-	if b[0] == '{' {
-		return c == '"' || c == '}'
-	}
-	return strings.IndexByte("\"{[]-0123456789tfn", c) >= 0
-}
-
 // each calls fn for every element of the JSON array whose '[' dec has
 // just read; base is the offset in d.data where dec's input starts, and
 // ptr the array's JSON pointer. It stops at the first error.
@@ -185,18 +142,10 @@ func (d *doc) member(n node, key string) (node, bool) {
 		}
 		if k, _ := tok.(string); k == key {
 			end := int(dec.InputOffset())
-			return node{raw: raw, off: n.off + end - len(raw), ptr: n.ptr + "/" + escapePointer(key)}, true
+			return node{raw: raw, off: n.off + end - len(raw), ptr: n.ptr + "/" + jsondoc.PointerEscape(key)}, true
 		}
 	}
 	return node{}, false
-}
-
-// escapePointer escapes a key for a JSON pointer (RFC 6901).
-func escapePointer(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // frame is one open array or object while walking JSON tokens.
@@ -221,7 +170,7 @@ func pointerAt(raw []byte, off int) string {
 			case f.array:
 				b.WriteString("/" + strconv.Itoa(f.index))
 			default:
-				b.WriteString("/" + escapePointer(f.key))
+				b.WriteString("/" + jsondoc.PointerEscape(f.key))
 			}
 		}
 		return b.String()

@@ -146,7 +146,7 @@ func (d *Doc) Top() (Node, error) {
 	if bytes.HasPrefix(d.Data, []byte{0xEF, 0xBB, 0xBF}) {
 		start = 3
 	}
-	for start < len(d.Data) && isSpace(d.Data[start]) {
+	for start < len(d.Data) && IsSpace(d.Data[start]) {
 		start++
 	}
 	at := Node{Off: start}
@@ -160,7 +160,7 @@ func (d *Doc) Top() (Node, error) {
 		return at, d.Unsupported(at, "not JSON (an INI section, a template or other text is not %s)", d.What)
 	}
 	end := len(d.Data)
-	for end > start && isSpace(d.Data[end-1]) {
+	for end > start && IsSpace(d.Data[end-1]) {
 		end--
 	}
 	if json.Valid(d.Data[start:end]) {
@@ -174,7 +174,7 @@ func (d *Doc) Top() (Node, error) {
 		return at, d.JSONErr(at, err)
 	}
 	rest := start + int(dec.InputOffset())
-	for rest < len(d.Data) && isSpace(d.Data[rest]) {
+	for rest < len(d.Data) && IsSpace(d.Data[rest]) {
 		rest++
 	}
 	if rest != len(d.Data) {
@@ -188,7 +188,7 @@ func (d *Doc) Top() (Node, error) {
 // file or "{{ template }}" is not taken for broken JSON.
 func LooksJSON(b []byte) bool {
 	i := 1
-	for i < len(b) && isSpace(b[i]) {
+	for i < len(b) && IsSpace(b[i]) {
 		i++
 	}
 	if i == len(b) {
@@ -201,7 +201,8 @@ func LooksJSON(b []byte) bool {
 	return strings.IndexByte("\"{[]-0123456789tfn", c) >= 0
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+// IsSpace reports whether c is JSON white space.
+func IsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // The input was validated whole by [Doc.Top], so the values below are
 // well-formed JSON and are split with a plain scanner; it still checks
@@ -219,7 +220,7 @@ func (d *Doc) Elems(n Node) ([]Node, error) {
 	b := n.Raw
 	i := SkipSpace(b, 1)
 	for k := 0; i < len(b) && b[i] != ']'; k++ {
-		end := skipValue(b, i)
+		end := SkipValue(b, i)
 		if end <= i {
 			return nil, d.Errorf(n, "invalid JSON")
 		}
@@ -241,7 +242,7 @@ func (d *Doc) Fields(n Node) ([]Field, error) {
 	b := n.Raw
 	i := SkipSpace(b, 1)
 	for i < len(b) && b[i] == '"' {
-		kend := skipValue(b, i)
+		kend := SkipValue(b, i)
 		if kend <= i {
 			return nil, d.Errorf(n, "invalid JSON")
 		}
@@ -256,7 +257,7 @@ func (d *Doc) Fields(n Node) ([]Field, error) {
 			return nil, d.Errorf(n, "invalid JSON")
 		}
 		i = SkipSpace(b, i+1)
-		end := skipValue(b, i)
+		end := SkipValue(b, i)
 		if end <= i {
 			return nil, d.Errorf(n, "invalid JSON")
 		}
@@ -272,15 +273,15 @@ func (d *Doc) Fields(n Node) ([]Field, error) {
 // SkipSpace returns the index of the first byte at or after i of b that is
 // not JSON white space.
 func SkipSpace(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
+	for i < len(b) && IsSpace(b[i]) {
 		i++
 	}
 	return i
 }
 
-// skipValue returns the end of the well-formed JSON value starting at
+// SkipValue returns the end of the well-formed JSON value starting at
 // b[i], or i when there is none.
-func skipValue(b []byte, i int) int {
+func SkipValue(b []byte, i int) int {
 	if i >= len(b) {
 		return i
 	}
@@ -300,7 +301,7 @@ func skipValue(b []byte, i int) int {
 		for j := i; j < len(b); j++ {
 			switch b[j] {
 			case '"':
-				e := skipValue(b, j)
+				e := SkipValue(b, j)
 				if e <= j {
 					return i
 				}
@@ -317,7 +318,7 @@ func skipValue(b []byte, i int) int {
 		return i
 	}
 	j := i
-	for j < len(b) && !isSpace(b[j]) && b[j] != ',' && b[j] != ']' && b[j] != '}' {
+	for j < len(b) && !IsSpace(b[j]) && b[j] != ',' && b[j] != ']' && b[j] != '}' {
 		j++
 	}
 	return j
