@@ -4,7 +4,7 @@
 For load runs of `aspm run`: rules, files, severities and snippets vary, and
 results carry partial fingerprints, as real SAST output does. Usage:
 
-    python3 scripts/synthetic-scan.py 100000 /tmp/big/2026-03-01/synthetic.sarif
+    python3 scripts/synthetic-scan.py 100000 big/2026-03-01/synthetic.sarif
 """
 import hashlib
 import json
