@@ -77,10 +77,12 @@
 // # Reading
 //
 // [Store.Load] returns a tenant's application's records, for
-// [correlate.Track]. [Store.Records] streams the records a [Query]
-// selects (open ones, by state, severity, cluster, tool or triage), by
-// ID or newest first ([ByLastSeen]), with a limit: the portal's findings
-// list. [Store.Scans] lists the scans applied.
+// [correlate.Track]. [Store.Records] streams the records a
+// [correlate.Query] selects (open ones, by state, severity, cluster, tool
+// or triage), by ID or newest first ([correlate.ByLastSeen]), with a
+// limit: the portal's findings list, answered as the correlate/sqlite
+// store answers it. ([Query], [ByID] and [ByLastSeen] are aliases of
+// the correlate names.) [Store.Scans] lists the scans applied.
 //
 // # Partitioning and Citus
 //

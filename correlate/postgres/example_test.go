@@ -37,7 +37,7 @@ func ExampleStore_Records() {
 		fmt.Println(err)
 		return
 	}
-	q := postgres.Query{Open: true, Severities: []string{"critical", "high"}, Order: postgres.ByLastSeen, Limit: 50}
+	q := correlate.Query{Open: true, Severities: []string{"critical", "high"}, Order: correlate.ByLastSeen, Limit: 50}
 	for r, err := range st.Records(ctx, "acme", "shop", q) {
 		if err != nil {
 			fmt.Println(err)

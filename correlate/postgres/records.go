@@ -353,48 +353,29 @@ func (s *Store) SetTriage(ctx context.Context, tenant, application, id string, t
 	return nil
 }
 
-// Order chooses the order of [Store.Records].
-type Order int
+// Order is [correlate.Order], kept so that callers of this package
+// compile unchanged.
+type Order = correlate.Order
 
-// The orders.
+// The orders of [correlate.Order], for callers of this package.
 const (
-	// ByID (the default) orders records by ID, byte-wise.
-	ByID Order = iota
-	// ByLastSeen orders records newest first by last-seen time, then by
-	// ID: the portal's findings list.
-	ByLastSeen
+	// ByID orders records by ID, byte-wise: [correlate.ByID].
+	ByID = correlate.ByID
+	// ByLastSeen orders records newest first, then by ID:
+	// [correlate.ByLastSeen].
+	ByLastSeen = correlate.ByLastSeen
 )
 
-// Query selects records for [Store.Records]. Its zero value selects
-// every record, by ID; each field set narrows the selection. It is a
-// plain value, safe to copy and share.
-type Query struct {
-	// Open selects the records the latest scan of their tool saw.
-	Open bool
-	// States selects records in any of these states.
-	States []correlate.State
-	// Severities selects records whose finding has any of these
-	// severities.
-	Severities []string
-	// Cluster selects the records of one cluster.
-	Cluster string
-	// Tool selects the records of one tool, by name.
-	Tool string
-	// Triage selects records with this triage status, expired or not.
-	Triage correlate.TriageStatus
-	// TriageExpiresBefore selects records whose triage has an expiry
-	// before this time (accepted risks about to lapse).
-	TriageExpiresBefore time.Time
-	// Order orders the records; see [ByID] and [ByLastSeen].
-	Order Order
-	// Limit bounds the number of records; zero means no bound.
-	Limit int
-}
+// Query is [correlate.Query], the selection [Store.Records] takes, kept
+// so that callers of this package compile unchanged. It is a plain value,
+// safe to copy and share.
+type Query = correlate.Query
 
 const selectRecords = `SELECT tenant, application, id, cluster, state, open, first_seen, first_ns,
 	last_seen, last_ns, fixed_at, fixed_ns, details, finding, history, triage FROM records`
 
-func (q Query) sql(tenant, application string) (string, []any, error) {
+// querySQL returns the statement and arguments of q.
+func querySQL(q correlate.Query, tenant, application string) (string, []any, error) {
 	var b strings.Builder
 	b.WriteString(selectRecords)
 	b.WriteString(" WHERE tenant = $1 AND application = $2")
@@ -467,9 +448,9 @@ func (q Query) sql(tenant, application string) (string, []any, error) {
 //
 // A row that cannot be decoded ends the sequence with a [*RowError]; it
 // is never skipped. Stopping the iteration early releases the rows.
-func (s *Store) Records(ctx context.Context, tenant, application string, q Query) iter.Seq2[correlate.Record, error] {
+func (s *Store) Records(ctx context.Context, tenant, application string, q correlate.Query) iter.Seq2[correlate.Record, error] {
 	return func(yield func(correlate.Record, error) bool) {
-		query, args, err := q.sql(tenant, application)
+		query, args, err := querySQL(q, tenant, application)
 		if err != nil {
 			yield(correlate.Record{}, err)
 			return
@@ -514,7 +495,7 @@ func (s *Store) Load(ctx context.Context, tenant, application string) ([]correla
 		return nil, err
 	}
 	var out []correlate.Record
-	for r, err := range s.Records(ctx, tenant, application, Query{}) {
+	for r, err := range s.Records(ctx, tenant, application, correlate.Query{}) {
 		if err != nil {
 			return nil, err
 		}

@@ -35,10 +35,11 @@
 //
 // Records live in the records table, one row per tenant, application and
 // identity key, with a column for each field a query filters on (state,
-// open, cluster, tool, first and last seen, triage status and expiry),
-// and the finding, its history and its triage as JSON. The scans table
-// has one row per saved scan: tenant, application, scan ID, time, and
-// counts by state; each record points to the scan that last wrote it.
+// open, severity, cluster, tool, first and last seen, triage status and
+// expiry), and the finding, its history and its triage as JSON. The
+// scans table has one row per saved scan: tenant, application, scan ID,
+// time, and counts by state; each record points to the scan that last
+// wrote it.
 // Times are stored in UTC, to the nanosecond: records read back carry the
 // same instants, in UTC. Finding properties read back in their JSON form
 // (numbers as float64, lists as []any).
@@ -46,10 +47,15 @@
 // # Reading
 //
 // [Store.Load] returns a tenant's application's records, for
-// [correlate.Track]. [Store.Records] streams the records a [Query]
-// selects (open ones, by state, cluster, tool or triage) one row at a
-// time. [Store.Scans] lists the scans applied, and [Store.Check] runs
-// SQLite's integrity check.
+// [correlate.Track]. [Store.Records] streams the records a
+// [correlate.Query] selects (open ones, by state, severity, cluster, tool
+// or triage), by ID or newest first ([correlate.ByLastSeen]), with a
+// limit, one row at a time: the portal's findings list, with the
+// semantics of the correlate/postgres store (the same scans give the
+// same answers on both). The records_by_list index (tenant, application,
+// state, severity, then newest first) serves the list by state and
+// severity without sorting. [Store.Scans] lists the scans applied, and
+// [Store.Check] runs SQLite's integrity check.
 //
 // # Errors
 //

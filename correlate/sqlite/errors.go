@@ -24,7 +24,8 @@ var (
 	// modified record it does not hold.
 	ErrInvalidResult = errors.New("sqlite: invalid result")
 	// ErrInvalidOptions: [Open] was given an empty path or an option out
-	// of range.
+	// of range, or [Store.Records] a query with a negative Limit, an
+	// unknown Order or a time outside years 1 to 9999.
 	ErrInvalidOptions = errors.New("sqlite: invalid options")
 	// ErrIntegrity: [Store.Check] found the database damaged.
 	ErrIntegrity = errors.New("sqlite: integrity check failed")

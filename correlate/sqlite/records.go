@@ -262,29 +262,60 @@ func (s *Store) SetTriage(ctx context.Context, tenant, application, id string, t
 	return nil
 }
 
-// Query selects records for [Store.Records]. Its zero value selects
-// every record; each field set narrows the selection. It is a plain
-// value, safe to copy and share.
-type Query struct {
-	// Open selects the records the latest scan of their tool saw.
-	Open bool
-	// States selects records in any of these states.
-	States []correlate.State
-	// Cluster selects the records of one cluster.
-	Cluster string
-	// Tool selects the records of one tool, by name.
-	Tool string
-	// Triage selects records with this triage status, expired or not.
-	Triage correlate.TriageStatus
-	// TriageExpiresBefore selects records whose triage has an expiry
-	// before this time (accepted risks about to lapse).
-	TriageExpiresBefore time.Time
-}
+// Query is [correlate.Query], the selection [Store.Records] takes, kept
+// so that callers of this package compile unchanged. It is a plain value,
+// safe to copy and share.
+type Query = correlate.Query
+
+// Order is [correlate.Order], kept for callers of this package.
+type Order = correlate.Order
+
+// The orders of [correlate.Order], for callers of this package.
+const (
+	// ByID orders records by ID, byte-wise: [correlate.ByID].
+	ByID = correlate.ByID
+	// ByLastSeen orders records newest first, then by ID:
+	// [correlate.ByLastSeen].
+	ByLastSeen = correlate.ByLastSeen
+)
 
 const selectRecords = `SELECT tenant, application, id, cluster, state, open, first_seen, last_seen, fixed_at,
 	details, finding, history, triage FROM records`
 
-func (q Query) sql(tenant, application string) (string, []any, error) {
+// byLastSeen is the ORDER BY of [ByLastSeen]. It names the expression of
+// the records_by_list and records_by_last_seen indexes, so that SQLite
+// reads the rows in order instead of sorting them: a zero time, stored
+// as the empty string, comes first (as PostgreSQL sorts NULL first),
+// then the others newest first (the text sorts as the instants do),
+// then by ID.
+const byLastSeen = " ORDER BY last_seen <> '', last_seen DESC, id"
+
+// in appends "col = ?" for one value and "col IN (?, ...)" for several,
+// with their arguments.
+func in(b *strings.Builder, args []any, col string, vs []string) []any {
+	switch len(vs) {
+	case 0:
+		return args
+	case 1:
+		b.WriteString(" AND " + col + " = ?")
+		return append(args, vs[0])
+	}
+	b.WriteString(" AND " + col + " IN (")
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("?")
+		args = append(args, v)
+	}
+	b.WriteString(")")
+	return args
+}
+
+// querySQL returns the statement and arguments of q, with the semantics
+// of correlate/postgres's: the filters combine with AND, a triage filter
+// matches only records with a triage, and the expiry bound is exclusive.
+func querySQL(q correlate.Query, tenant, application string) (string, []any, error) {
 	var b strings.Builder
 	b.WriteString(selectRecords)
 	b.WriteString(" WHERE tenant = ? AND application = ?")
@@ -292,17 +323,12 @@ func (q Query) sql(tenant, application string) (string, []any, error) {
 	if q.Open {
 		b.WriteString(" AND open = 1")
 	}
-	if len(q.States) > 0 {
-		b.WriteString(" AND state IN (")
-		for i, st := range q.States {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("?")
-			args = append(args, string(st))
-		}
-		b.WriteString(")")
+	states := make([]string, len(q.States))
+	for i, st := range q.States {
+		states[i] = string(st)
 	}
+	args = in(&b, args, "state", states)
+	args = in(&b, args, "severity", q.Severities)
 	if q.Cluster != "" {
 		b.WriteString(" AND cluster = ?")
 		args = append(args, q.Cluster)
@@ -312,7 +338,7 @@ func (q Query) sql(tenant, application string) (string, []any, error) {
 		args = append(args, q.Tool)
 	}
 	if q.Triage != "" {
-		b.WriteString(" AND triage_status = ?")
+		b.WriteString(" AND triage IS NOT NULL AND triage_status = ?")
 		args = append(args, string(q.Triage))
 	}
 	if !q.TriageExpiresBefore.IsZero() {
@@ -320,23 +346,45 @@ func (q Query) sql(tenant, application string) (string, []any, error) {
 		if err != nil {
 			return "", nil, fmt.Errorf("%w: TriageExpiresBefore: %w", ErrInvalidOptions, err)
 		}
-		b.WriteString(" AND triage_expires <> '' AND triage_expires < ?")
+		b.WriteString(" AND triage IS NOT NULL AND triage_expires <> '' AND triage_expires < ?")
 		args = append(args, t)
 	}
-	b.WriteString(" ORDER BY id")
+	switch q.Order {
+	case correlate.ByID:
+		b.WriteString(" ORDER BY id")
+	case correlate.ByLastSeen:
+		b.WriteString(byLastSeen)
+	default:
+		return "", nil, fmt.Errorf("%w: unknown Order %d", ErrInvalidOptions, q.Order)
+	}
+	switch {
+	case q.Limit < 0:
+		return "", nil, fmt.Errorf("%w: negative Limit %d", ErrInvalidOptions, q.Limit)
+	case q.Limit > 0:
+		b.WriteString(" LIMIT ?")
+		args = append(args, q.Limit)
+	}
 	return b.String(), args, nil
 }
 
 // Records returns the records of a tenant's application that q selects,
-// ordered by ID. It streams: one row is decoded at a time, so memory does
+// in q's order, with the semantics of correlate/postgres's Records (the
+// same scans give the same answers on both stores). It streams: one row is decoded at a time, so memory does
 // not grow with the store. The rows come from one snapshot of the
 // database, unaffected by a concurrent [Store.Save].
 //
-// A row that cannot be decoded ends the sequence with a [*RowError]; it
-// is never skipped. Stopping the iteration early releases the rows.
-func (s *Store) Records(ctx context.Context, tenant, application string, q Query) iter.Seq2[correlate.Record, error] {
+// The portal's findings list, one application by state and severity,
+// newest first, with a limit, reads the records_by_list index in order
+// and stops at the limit.
+//
+// A query with a negative Limit, an unknown Order or a
+// TriageExpiresBefore outside years 1 to 9999 yields one error wrapping
+// [ErrInvalidOptions]. A row that cannot be decoded ends the sequence
+// with a [*RowError]; it is never skipped. Stopping the iteration early
+// releases the rows.
+func (s *Store) Records(ctx context.Context, tenant, application string, q correlate.Query) iter.Seq2[correlate.Record, error] {
 	return func(yield func(correlate.Record, error) bool) {
-		query, args, err := q.sql(tenant, application)
+		query, args, err := querySQL(q, tenant, application)
 		if err != nil {
 			yield(correlate.Record{}, err)
 			return
@@ -374,7 +422,7 @@ func (s *Store) Records(ctx context.Context, tenant, application string, q Query
 // tenant's application, ordered by ID (see [Store.Records]).
 func (s *Store) Load(ctx context.Context, tenant, application string) ([]correlate.Record, error) {
 	var out []correlate.Record
-	for r, err := range s.Records(ctx, tenant, application, Query{}) {
+	for r, err := range s.Records(ctx, tenant, application, correlate.Query{}) {
 		if err != nil {
 			return nil, err
 		}

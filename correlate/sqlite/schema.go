@@ -9,7 +9,7 @@ import (
 // SchemaVersion is the newest schema version this code writes. [Open]
 // migrates older databases up to it and refuses newer ones with a
 // [*VersionError].
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // applicationID marks the file as an aspm store in its header ("aspm" in
 // ASCII), so that other tools can recognize it and [Open] can refuse the
@@ -71,6 +71,18 @@ var migrations = [][]string{
 			triage_status = coalesce(json_extract(triage, '$.status'), '')`,
 		`CREATE INDEX records_by_state ON records (tenant, application, open, state)`,
 		`CREATE INDEX records_by_cluster ON records (tenant, application, cluster)`,
+	},
+	// 3: the indexes of the portal's findings list (see [Store.Records]):
+	// one application by state and severity, newest first, and all of an
+	// application newest first. The severity and tool columns the list
+	// filters on came with version 2, filled from the finding JSON. The
+	// sort key is the expression of the ORDER BY of ByLastSeen, so that
+	// a zero last-seen time (the empty string) comes first, as
+	// PostgreSQL's NULL does.
+	{
+		`CREATE INDEX records_by_list ON records
+			(tenant, application, state, severity, last_seen <> '', last_seen DESC, id)`,
+		`CREATE INDEX records_by_last_seen ON records (tenant, application, last_seen <> '', last_seen DESC, id)`,
 	},
 }
 
