@@ -45,6 +45,13 @@ var Formats = []Format{FormatGitHub, FormatGCP, FormatAWS, FormatAzure, FormatKu
 // MaxBytes bounds one source: the importers read a source whole.
 const MaxBytes = 256 << 20
 
+// Options tunes the importers. The zero value is ready to use.
+type Options struct {
+	// Domain is the organization's own domain ("example.com"): GCP members
+	// of other domains are marked external (see gcp.Options.Domain).
+	Domain string
+}
+
 // Detect names the format of a source from its content (its first
 // bytes suffice), or reports false.
 func Detect(data []byte) (Format, bool) {
@@ -66,6 +73,11 @@ func Detect(data []byte) (Format, bool) {
 // Read reads one source; name is used in errors and in the model's
 // sources.
 func Read(r io.Reader, name string) (*access.Model, Format, error) {
+	return Options{}.Read(r, name)
+}
+
+// Read is [Read] with these options.
+func (o Options) Read(r io.Reader, name string) (*access.Model, Format, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
 		return nil, "", fmt.Errorf("access: %s: %w", name, err)
@@ -73,10 +85,10 @@ func Read(r io.Reader, name string) (*access.Model, Format, error) {
 	if len(data) > MaxBytes {
 		return nil, "", &access.ParseError{File: name, Message: fmt.Sprintf("larger than %d bytes", MaxBytes), Err: access.ErrLimit}
 	}
-	return readBytes(data, name)
+	return o.readBytes(data, name)
 }
 
-func readBytes(data []byte, name string) (*access.Model, Format, error) {
+func (o Options) readBytes(data []byte, name string) (*access.Model, Format, error) {
 	f, ok := Detect(data)
 	if !ok {
 		return nil, "", &access.ParseError{File: name, Err: access.ErrUnsupported,
@@ -89,7 +101,7 @@ func readBytes(data []byte, name string) (*access.Model, Format, error) {
 	case FormatGitHub:
 		m, err = github.Read(r, github.Options{File: name})
 	case FormatGCP:
-		m, err = gcp.Read(r, gcp.Options{File: name})
+		m, err = gcp.Read(r, gcp.Options{File: name, Domain: o.Domain})
 	case FormatAWS:
 		m, err = awsiam.Read(r, awsiam.Options{File: name, Name: policyName(name)})
 	case FormatAzure:
@@ -124,6 +136,11 @@ func File(path string) (*access.Model, Format, error) {
 // ClusterRole in one file collects the rules of ClusterRoles in others.
 // Every file is attempted; the errors of those that fail are joined.
 func Files(paths ...string) (*access.Model, error) {
+	return Options{}.Files(paths...)
+}
+
+// Files is [Files] with these options.
+func (o Options) Files(paths ...string) (*access.Model, error) {
 	m := &access.Model{}
 	var errs []error
 	var manifests []string
@@ -137,7 +154,7 @@ func Files(paths ...string) (*access.Model, error) {
 			manifests = append(manifests, p)
 			continue
 		}
-		part, _, err := readBytes(data, p)
+		part, _, err := o.readBytes(data, p)
 		if err != nil {
 			errs = append(errs, err)
 			continue

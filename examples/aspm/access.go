@@ -46,6 +46,7 @@ func runAccess(args []string, stdout, stderr io.Writer) int {
 	staleDays := fs.Int("stale-days", 90, "an account unused for this many `days` is stale")
 	unusedDays := fs.Int("unused-days", 90, "a grant unused for this many `days` is reported (needs usage data)")
 	requireSSO := fs.Bool("require-sso", false, "report every local account of a person")
+	domain := fs.String("domain", "", "the organization's own `domain`: GCP members of other domains are outsiders")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding has this `severity` or a higher one (critical, high, medium, low)")
 	var only, usage listFlag
 	fs.Var(&usage, "usage", "read usage data from this `FILE` (JSON, see access.UsageDocument; repeatable) for the unused-grant analyzer")
@@ -80,7 +81,7 @@ func runAccess(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 
-	m, err := load.Files(files...)
+	m, err := load.Options{Domain: *domain}.Files(files...)
 	failed := err != nil
 	if err != nil {
 		fmt.Fprintf(stderr, "aspm access: %v\n", err)

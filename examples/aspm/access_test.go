@@ -116,3 +116,15 @@ func TestAccessUsage(t *testing.T) {
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "/usage/0/action: missing")
 }
+
+// TestAccessDomain: with the organization's domain, a GCP owner of another
+// domain is an outside administrator.
+func TestAccessDomain(t *testing.T) {
+	cai := testcorpus.Path(t, "access/gcp-iam/policy-library-cai/iam_allowed_bindings.cai-assets.json")
+	code, out, errOut := runCLI(t, "", "access", accessNow, "--only=ACCESS-EXTERNAL-ADMIN", cai)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Empty(t, strings.TrimSpace(out), "without a domain nobody is known to be outside")
+	code, out, errOut = runCLI(t, "", "access", accessNow, "--only=ACCESS-EXTERNAL-ADMIN", "--domain=google.com", cai)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "evil@notgoogle.com")
+}
