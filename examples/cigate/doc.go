@@ -38,9 +38,8 @@
 // ([github.com/aspmkit/aspm/report/sarif.Write]), each result with its
 // baselineState (fixed findings as "absent") and risk score. --junit
 // writes JUnit XML ([github.com/aspmkit/aspm/report/junit.Write]), where
-// every open finding at or above --fail-on-severity (high when that is
-// off) is a failed test, new or not: the report shows the code's state,
-// the exit status is the gate.
+// every new or reopened finding at or above --fail-on-severity (high when
+// that is off) is a failed test and the other findings pass.
 //
 // On stdout cigate prints a short summary: the count of each state, the
 // new findings by priority, every blocking finding, the posture controls'

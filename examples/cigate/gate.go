@@ -195,9 +195,9 @@ func writeReports(cfg config, entries []entry, at time.Time, stderr io.Writer) i
 		errs = append(errs, writeFile(cfg.sarif, func(w io.Writer) error { return sarif.Write(w, r, sarif.Options{}) }))
 	}
 	if cfg.junit != "" {
-		// JUnit fails every open finding at the severity threshold, new or
-		// not: it shows the state of the code; the exit status is the gate.
-		opts := junit.Options{FailOn: cfg.severity, Name: "cigate"}
+		// JUnit fails what the gate judges: new and reopened findings at the
+		// severity threshold; the others are passing test cases.
+		opts := junit.Options{FailOn: cfg.severity, FailStates: []string{"new", "reopened"}, Name: "cigate"}
 		errs = append(errs, writeFile(cfg.junit, func(w io.Writer) error { return junit.Write(w, r, opts) }))
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -60,6 +60,10 @@ type Options struct {
 	// FailOn is the lowest severity of an open finding that fails; zero
 	// means high. It must be critical, high, medium, low or info.
 	FailOn findings.Severity
+	// FailStates, when set, limits failures to open findings in these
+	// lifecycle states ("new", "reopened" for a CI gate that fails only on
+	// what a change introduced); the others at or above FailOn pass.
+	FailStates []string
 	// GroupBy chooses the test suites; zero means [GroupByTool].
 	GroupBy Group
 	// Name is the name of the <testsuites> element; empty means "aspm",
@@ -113,11 +117,18 @@ const (
 	skip
 )
 
-func outcomeOf(f *report.Finding, failOn int) outcome {
+// failRule decides which open findings fail: at or above a severity rank,
+// and in one of states when there are any.
+type failRule struct {
+	rank   int
+	states []string
+}
+
+func outcomeOf(f *report.Finding, r failRule) outcome {
 	switch {
 	case !f.IsOpen() || f.Suppressed:
 		return skip
-	case f.Severity.Rank() > 0 && f.Severity.Rank() >= failOn:
+	case f.Severity.Rank() > 0 && f.Severity.Rank() >= r.rank && (len(r.states) == 0 || slices.Contains(r.states, f.State)):
 		return fail
 	}
 	return pass
@@ -132,6 +143,7 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 		return errors.New("junit: nil report")
 	}
 	failOn := cmp.Or(opts.FailOn, findings.SeverityHigh)
+	rule := failRule{rank: failOn.Rank(), states: opts.FailStates}
 	if failOn.Rank() == 0 {
 		return &OptionError{Option: "FailOn", Value: string(opts.FailOn), Reason: "not a severity from critical to info"}
 	}
@@ -167,7 +179,7 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 			suites = append(suites, s)
 		}
 		s.cases = append(s.cases, i)
-		switch outcomeOf(f, failOn.Rank()) {
+		switch outcomeOf(f, rule) {
 		case fail:
 			s.failures++
 			failures++
@@ -221,7 +233,7 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 			return fmt.Errorf("junit: write: %w", err)
 		}
 		for _, i := range s.cases {
-			if err := enc.Encode(testcaseOf(&r.Findings[i], failOn.Rank(), now)); err != nil {
+			if err := enc.Encode(testcaseOf(&r.Findings[i], rule, now)); err != nil {
 				return fmt.Errorf("junit: write: %w", err)
 			}
 		}
@@ -243,7 +255,7 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 
 func attr(name, value string) xml.Attr { return xml.Attr{Name: xml.Name{Local: name}, Value: value} }
 
-func testcaseOf(f *report.Finding, failOn int, now time.Time) testcase {
+func testcaseOf(f *report.Finding, rule failRule, now time.Time) testcase {
 	sev := string(cmp.Or(f.Severity, findings.SeverityUnknown))
 	title := cmp.Or(line(f.Title, maxName), line(f.RuleID, maxName), line(f.ID, maxName))
 	where := location(f)
@@ -260,7 +272,7 @@ func testcaseOf(f *report.Finding, failOn int, now time.Time) testcase {
 	if f.Location.Path != "" && f.Location.Region != nil && f.Location.Region.StartLine > 0 {
 		tc.Line = f.Location.Region.StartLine
 	}
-	switch outcomeOf(f, failOn) {
+	switch outcomeOf(f, rule) {
 	case fail:
 		tc.Failure = &failure{Message: line(title, maxName), Type: sev, Text: details(f, now)}
 	case skip:

@@ -178,6 +178,10 @@ func TestOptions(t *testing.T) {
 		{"fail on critical", junit.Options{FailOn: findings.SeverityCritical}, nil, 7, 1, 2, ""},
 		{"fail on low", junit.Options{FailOn: findings.SeverityLow}, nil, 7, 5, 2, ""},
 		{"fail on info", junit.Options{FailOn: findings.SeverityInfo}, nil, 7, 5, 2, ""},
+		// Only what the change introduced fails: of the five open findings
+		// at low or above, the new and the reopened ones.
+		{"fail on new and reopened", junit.Options{FailOn: findings.SeverityLow, FailStates: []string{"new", "reopened"}}, nil, 7, 3, 2, ""},
+		{"fail on unchanged high", junit.Options{FailStates: []string{"unchanged"}}, nil, 7, 0, 2, ""},
 		{"by category", junit.Options{GroupBy: junit.GroupByCategory, Name: "security"},
 			[]string{"code vulnerabilities", "dependency vulnerabilities", "misconfigurations", "secrets", "policy"}, 7, 2, 2,
 			"security"},
