@@ -39,7 +39,7 @@ func TestSummarize(t *testing.T) {
 	assert.Equal(t, []report.Count{{Key: "@acme/<team>", Count: 2}}, s.ByOwner)
 	assert.Equal(t, []report.Count{{Key: "30-90 days", Count: 1}, {Key: "> 1 year", Count: 1}}, s.ByAge)
 	require.Len(t, s.MTTR, 2)
-	assert.Equal(t, report.Duration{Key: "all", Hours: 59 * 24, Count: 1}, s.MTTR[0])
+	assert.Equal(t, report.MeanTime{Key: "all", Hours: 59 * 24, Count: 1}, s.MTTR[0])
 	require.NotEmpty(t, s.TopRisks)
 	assert.Equal(t, "h1", s.TopRisks[0].ID)
 	require.NotEmpty(t, s.Ratings)

@@ -52,7 +52,7 @@ type Summary struct {
 	SLA SLAStatus `json:"sla"`
 	// MTTR is the mean time to remediate of the fixed findings, overall
 	// and by severity; empty without lifecycle data.
-	MTTR []Duration `json:"mttr,omitempty"`
+	MTTR []MeanTime `json:"mttr,omitempty"`
 	// Ratings rate every asset with open findings, and the whole, by
 	// their risk scores (see risk.Posture); empty without scores.
 	Ratings []Rating `json:"ratings,omitempty"`
@@ -83,8 +83,9 @@ type SLAStatus struct {
 	NoDeadline int `json:"no_deadline"`
 }
 
-// Duration is a mean time, in hours and as text.
-type Duration struct {
+// MeanTime is a mean time to remediate over Count fixed findings: Key is
+// "all" or a severity, Hours the mean in hours, one decimal.
+type MeanTime struct {
 	Key   string  `json:"key"`
 	Hours float64 `json:"hours"`
 	Count int     `json:"count"`
@@ -395,9 +396,9 @@ func byCount(m map[string]int) []Count {
 	return out
 }
 
-func meanTimes(m map[string][]time.Duration) []Duration {
+func meanTimes(m map[string][]time.Duration) []MeanTime {
 	keys := append([]string{"all"}, severityOrder()...)
-	var out []Duration
+	var out []MeanTime
 	for _, k := range keys {
 		ds := m[k]
 		if len(ds) == 0 {
@@ -407,7 +408,7 @@ func meanTimes(m map[string][]time.Duration) []Duration {
 		for _, d := range ds {
 			sum += d.Hours()
 		}
-		out = append(out, Duration{Key: k, Hours: math.Round(sum/float64(len(ds))*10) / 10, Count: len(ds)})
+		out = append(out, MeanTime{Key: k, Hours: math.Round(sum/float64(len(ds))*10) / 10, Count: len(ds)})
 	}
 	return out
 }

@@ -76,3 +76,19 @@ func csiLen(s string) int {
 	}
 	return len(s)
 }
+
+// PlainLines is [Plain] for multi-line text: it keeps the line breaks
+// (CR LF and CR become LF), cleans each line, drops trailing spaces, and
+// trims blank lines at both ends.
+func PlainLines(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(Plain(l, 0), " ")
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n ")
+}

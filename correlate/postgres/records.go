@@ -549,35 +549,9 @@ func (c *rowColumns) decode() (correlate.Record, *RowError) {
 	return rec, nil
 }
 
-// ScanSummary is one scan applied by [Store.Save], as the scans table
-// records it. It is a plain value, safe to copy and share.
-type ScanSummary struct {
-	// Seq numbers the scans of the store in the order their transactions
-	// began writing, across tenants and applications; a scan whose
-	// transaction was retried or rolled back leaves a gap.
-	Seq int64 `json:"seq"`
-	// Tenant and Application scope the scan; ID names it (IDs may repeat).
-	Tenant      string `json:"tenant,omitempty"`
-	Application string `json:"application,omitempty"`
-	ID          string `json:"id"`
-	// At is the scan's time, in UTC.
-	At time.Time `json:"at"`
-	// Findings counts the scan's findings, duplicates included.
-	Findings int `json:"findings"`
-	// New, Reopened, Updated, Unchanged and Fixed count the changes by
-	// state.
-	New       int `json:"new"`
-	Reopened  int `json:"reopened"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-	Fixed     int `json:"fixed"`
-	// Modified counts the records the scan wrote.
-	Modified int `json:"modified"`
-}
-
 // Scans returns the scans applied to a tenant's application, oldest
 // first.
-func (s *Store) Scans(ctx context.Context, tenant, application string) ([]ScanSummary, error) {
+func (s *Store) Scans(ctx context.Context, tenant, application string) ([]correlate.ScanSummary, error) {
 	if !validKey(tenant, application) {
 		return nil, ctx.Err()
 	}
@@ -588,9 +562,9 @@ func (s *Store) Scans(ctx context.Context, tenant, application string) ([]ScanSu
 		return nil, s.wrap("reading scans", err)
 	}
 	defer rows.Close()
-	var out []ScanSummary
+	var out []correlate.ScanSummary
 	for rows.Next() {
-		var sc ScanSummary
+		var sc correlate.ScanSummary
 		var at pgtype.Timestamptz
 		var ns int16
 		if err := rows.Scan(&sc.Seq, &sc.Tenant, &sc.Application, &sc.ID, &at, &ns, &sc.Findings,

@@ -474,34 +474,9 @@ func (c *rowColumns) decode() (correlate.Record, *RowError) {
 	return rec, nil
 }
 
-// ScanSummary is one scan applied by [Store.Save], as the scans table
-// records it. It is a plain value, safe to copy and share.
-type ScanSummary struct {
-	// Seq numbers the scans of the store in the order they were saved,
-	// across tenants and applications.
-	Seq int64 `json:"seq"`
-	// Tenant and Application scope the scan; ID names it (IDs may repeat).
-	Tenant      string `json:"tenant,omitempty"`
-	Application string `json:"application,omitempty"`
-	ID          string `json:"id"`
-	// At is the scan's time, in UTC.
-	At time.Time `json:"at"`
-	// Findings counts the scan's findings, duplicates included.
-	Findings int `json:"findings"`
-	// New, Reopened, Updated, Unchanged and Fixed count the changes by
-	// state.
-	New       int `json:"new"`
-	Reopened  int `json:"reopened"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-	Fixed     int `json:"fixed"`
-	// Modified counts the records the scan wrote.
-	Modified int `json:"modified"`
-}
-
 // Scans returns the scans applied to a tenant's application, oldest
 // first.
-func (s *Store) Scans(ctx context.Context, tenant, application string) ([]ScanSummary, error) {
+func (s *Store) Scans(ctx context.Context, tenant, application string) ([]correlate.ScanSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT seq, tenant, application, id, at, findings,
 		new, reopened, updated, unchanged, fixed, modified
 		FROM scans WHERE tenant = ? AND application = ? ORDER BY seq`, tenant, application)
@@ -509,9 +484,9 @@ func (s *Store) Scans(ctx context.Context, tenant, application string) ([]ScanSu
 		return nil, s.wrap("reading scans", err)
 	}
 	defer rows.Close()
-	var out []ScanSummary
+	var out []correlate.ScanSummary
 	for rows.Next() {
-		var sc ScanSummary
+		var sc correlate.ScanSummary
 		var at string
 		if err := rows.Scan(&sc.Seq, &sc.Tenant, &sc.Application, &sc.ID, &at, &sc.Findings,
 			&sc.New, &sc.Reopened, &sc.Updated, &sc.Unchanged, &sc.Fixed, &sc.Modified); err != nil {

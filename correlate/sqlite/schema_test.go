@@ -98,7 +98,7 @@ func TestOpenMigratesVersion1(t *testing.T) {
 
 	scans, err := s.Scans(ctx, "acme", "shop")
 	require.NoError(t, err)
-	assert.Equal(t, []ScanSummary{{Seq: 1, Tenant: "acme", Application: "shop", ID: "ci-41", At: at, Findings: 1, New: 1, Modified: 1}}, scans)
+	assert.Equal(t, []correlate.ScanSummary{{Seq: 1, Tenant: "acme", Application: "shop", ID: "ci-41", At: at, Findings: 1, New: 1, Modified: 1}}, scans)
 
 	// The migrated store keeps tracking.
 	_, err = correlate.Track(ctx, s, correlate.Scan{ID: "ci-42", At: at.Add(time.Hour), Tenant: "acme", Application: "shop",

@@ -1,10 +1,7 @@
 package sarif
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/report"
+	"github.com/aspmkit/aspm/report/internal/jsonw"
 )
 
 // The SARIF objects written. They hold only what aspm fills, in the order
@@ -140,38 +138,9 @@ type resultProps struct {
 	Assets           []string `json:"aspm/assets,omitempty"`
 }
 
-// encoder writes JSON values indented to their depth, remembering the
-// first error.
-type encoder struct {
-	w   *bufio.Writer
-	err error
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-func (e *encoder) str(s string) {
-	if e.err == nil {
-		_, e.err = e.w.WriteString(s)
-	}
-}
-
-// value writes v as indented JSON whose lines after the first start with
-// prefix. encoding/json escapes <, > and & (as \u003c...), so the
-// output is safe to embed in HTML.
-func (e *encoder) value(prefix string, v any) {
-	if e.err != nil {
-		return
-	}
-	if e.enc == nil {
-		e.enc = json.NewEncoder(&e.buf)
-	}
-	e.buf.Reset()
-	e.enc.SetIndent(prefix, "  ")
-	if e.err = e.enc.Encode(v); e.err != nil {
-		return
-	}
-	_, e.err = e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
-}
+// encoder writes the document: JSON values indented to their depth, the
+// first error remembered.
+type encoder struct{ jsonw.Writer }
 
 // ruleAcc gathers what a run says about one rule.
 type ruleAcc struct {
@@ -191,11 +160,11 @@ func (e *encoder) run(rd *runData, opts Options) {
 	for i, a := range accs {
 		t.Driver.Rules[i] = a.rule()
 	}
-	e.str("{\n      \"tool\": ")
-	e.value("      ", t)
+	e.Str("{\n      \"tool\": ")
+	e.Value("      ", t)
 	if c := plainLine(opts.Category); c != "" {
-		e.str(",\n      \"automationDetails\": ")
-		e.value("      ", automation{ID: strings.TrimSuffix(c, "/") + "/"})
+		e.Str(",\n      \"automationDetails\": ")
+		e.Value("      ", automation{ID: strings.TrimSuffix(c, "/") + "/"})
 	}
 	var notes []notification
 	if len(rd.collected) > 0 {
@@ -218,27 +187,27 @@ func (e *encoder) run(rd *runData, opts Options) {
 		})
 	}
 	if len(notes) > 0 {
-		e.str(",\n      \"invocations\": ")
-		e.value("      ", []invocation{{ExecutionSuccessful: true, ToolExecutionNotifications: notes}})
+		e.Str(",\n      \"invocations\": ")
+		e.Value("      ", []invocation{{ExecutionSuccessful: true, ToolExecutionNotifications: notes}})
 	}
-	e.str(",\n      \"results\": [")
+	e.Str(",\n      \"results\": [")
 	merged := opts.Layout == Merged || len(rd.collected) > 0
 	for i := range rd.results {
 		if i > 0 {
-			e.str(",")
+			e.Str(",")
 		}
-		e.str("\n        ")
+		e.Str("\n        ")
 		res := resultOf(&rd.results[i], index, opts, merged)
-		e.value("        ", &res)
+		e.Value("        ", &res)
 	}
 	if len(rd.results) > 0 {
-		e.str("\n      ")
+		e.Str("\n      ")
 	}
-	e.str("]")
+	e.Str("]")
 	if rd.omitted > 0 {
-		e.str(",\n      \"properties\": {\n        \"aspm/omitted-results\": " + strconv.Itoa(rd.omitted) + "\n      }")
+		e.Str(",\n      \"properties\": {\n        \"aspm/omitted-results\": " + strconv.Itoa(rd.omitted) + "\n      }")
 	}
-	e.str("\n    }")
+	e.Str("\n    }")
 }
 
 // rulesOf gathers the rules of a run's results, sorted by ID, and the

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/aspmkit/aspm/report"
+	"github.com/aspmkit/aspm/report/internal/jsonw"
 )
 
 // GitHub code scanning's documented hard limits on an uploaded SARIF file.
@@ -155,24 +156,24 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 	}
 	runs := groupRuns(r.Findings, opts)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	e := &encoder{w: bw}
-	e.str("{\n  \"$schema\": \"" + Schema + "\",\n  \"version\": \"" + Version + "\",\n  \"runs\": [")
+	e := &encoder{jsonw.Writer{W: bw}}
+	e.Str("{\n  \"$schema\": \"" + Schema + "\",\n  \"version\": \"" + Version + "\",\n  \"runs\": [")
 	for i := range runs {
 		if i > 0 {
-			e.str(",")
+			e.Str(",")
 		}
-		e.str("\n    ")
+		e.Str("\n    ")
 		e.run(&runs[i], opts)
 	}
 	if len(runs) > 0 {
-		e.str("\n  ")
+		e.Str("\n  ")
 	}
-	e.str("]\n}\n")
-	if e.err == nil {
-		e.err = bw.Flush()
+	e.Str("]\n}\n")
+	if e.Err == nil {
+		e.Err = bw.Flush()
 	}
-	if e.err != nil {
-		return fmt.Errorf("%w: %w", ErrWrite, e.err)
+	if e.Err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, e.Err)
 	}
 	return nil
 }

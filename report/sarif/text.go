@@ -18,18 +18,7 @@ func plainLine(s string) string { return strings.TrimSpace(report.Plain(s, 0)) }
 
 // cleanText keeps the lines of s but removes control characters, ANSI
 // escapes and bidirectional overrides from each, and trailing spaces.
-func cleanText(s string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(report.Plain(l, 0), " ")
-	}
-	return strings.Trim(strings.Join(lines, "\n"), "\n ")
-}
+func cleanText(s string) string { return report.PlainLines(s) }
 
 // cutRunes cuts s to at most n runes, ending it with "…" when cut.
 func cutRunes(s string, n int) string {

@@ -193,18 +193,7 @@ func plainLine(s string) string { return strings.TrimSpace(report.Plain(s, 0)) }
 
 // cleanText keeps the lines of s but removes control characters, ANSI
 // escapes and bidirectional overrides from each, and escapes brackets.
-func cleanText(s string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(report.Plain(l, 0), " ")
-	}
-	return escapeBrackets(strings.Trim(strings.Join(lines, "\n"), "\n "))
-}
+func cleanText(s string) string { return escapeBrackets(report.PlainLines(s)) }
 
 // plainText is s on one line like plainLine, with brackets escaped like
 // cleanText.

@@ -96,9 +96,9 @@ func writeCycloneDX(e *encoder, r *report.Report, opts Options, ts time.Time) {
 	if serial == "" {
 		serial = "urn:uuid:" + name()
 	}
-	e.str("{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"" + SpecVersion + "\"")
+	e.Str("{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"" + SpecVersion + "\"")
 	e.field("serialNumber", serial)
-	e.str(",\n  \"version\": 1")
+	e.Str(",\n  \"version\": 1")
 	e.field("metadata", metadataOf(r, opts, ts, tools, omitted))
 	if len(comps) > 0 {
 		slices.SortFunc(comps, func(a, b component) int { return strings.Compare(a.ref, b.ref) })
@@ -108,19 +108,19 @@ func writeCycloneDX(e *encoder, r *report.Report, opts Options, ts time.Time) {
 		}
 		e.field("components", cs)
 	}
-	e.str(",\n  \"vulnerabilities\": [")
+	e.Str(",\n  \"vulnerabilities\": [")
 	for i := range kept {
 		if i > 0 {
-			e.str(",")
+			e.Str(",")
 		}
-		e.str("\n    ")
+		e.Str("\n    ")
 		v := vulnerabilityOf(&kept[i], &analyses[i], vexOnly)
-		e.value("    ", &v)
+		e.Value("    ", &v)
 	}
 	if len(kept) > 0 {
-		e.str("\n  ")
+		e.Str("\n  ")
 	}
-	e.str("]\n}\n")
+	e.Str("]\n}\n")
 }
 
 func formatTimeOrEmpty(t time.Time) string {

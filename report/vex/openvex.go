@@ -80,26 +80,26 @@ func writeOpenVEX(e *encoder, r *report.Report, opts Options, ts time.Time) erro
 	if id == "" {
 		id = "urn:uuid:" + name()
 	}
-	e.str("{\n  \"@context\": \"" + OpenVEXContext + "\"")
+	e.Str("{\n  \"@context\": \"" + OpenVEXContext + "\"")
 	e.field("@id", id)
 	e.field("author", author)
 	if role := plainLine(opts.Role); role != "" {
 		e.field("role", role)
 	}
 	e.field("timestamp", formatTime(ts))
-	e.str(",\n  \"version\": 1")
+	e.Str(",\n  \"version\": 1")
 	e.field("tooling", strings.TrimSpace("aspm "+plainLine(opts.ToolVersion)))
-	e.str(",\n  \"statements\": [")
+	e.Str(",\n  \"statements\": [")
 	for i := range sts {
 		if i > 0 {
-			e.str(",")
+			e.Str(",")
 		}
-		e.str("\n    ")
-		e.value("    ", &sts[i])
+		e.Str("\n    ")
+		e.Value("    ", &sts[i])
 	}
 	if len(sts) > 0 {
-		e.str("\n  ")
+		e.Str("\n  ")
 	}
-	e.str("]\n}\n")
+	e.Str("]\n}\n")
 	return nil
 }

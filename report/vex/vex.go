@@ -2,9 +2,7 @@ package vex
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/report"
+	"github.com/aspmkit/aspm/report/internal/jsonw"
 )
 
 // Format is a document format [Write] writes. It is a plain value, safe
@@ -161,7 +160,7 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 		ts = r.Summary.GeneratedAt
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	e := &encoder{w: bw}
+	e := &encoder{jsonw.Writer{W: bw}}
 	var err error
 	if opts.Format == OpenVEX {
 		if ts.IsZero() {
@@ -174,51 +173,23 @@ func Write(w io.Writer, r *report.Report, opts Options) error {
 	if err != nil {
 		return err
 	}
-	if e.err == nil {
-		e.err = bw.Flush()
+	if e.Err == nil {
+		e.Err = bw.Flush()
 	}
-	if e.err != nil {
-		return fmt.Errorf("%w: %w", ErrWrite, e.err)
+	if e.Err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, e.Err)
 	}
 	return nil
 }
 
-// encoder writes JSON values indented to their depth, remembering the
-// first error.
-type encoder struct {
-	w   *bufio.Writer
-	err error
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-func (e *encoder) str(s string) {
-	if e.err == nil {
-		_, e.err = e.w.WriteString(s)
-	}
-}
-
-// value writes v as indented JSON whose lines after the first start with
-// prefix; encoding/json escapes <, > and &.
-func (e *encoder) value(prefix string, v any) {
-	if e.err != nil {
-		return
-	}
-	if e.enc == nil {
-		e.enc = json.NewEncoder(&e.buf)
-	}
-	e.buf.Reset()
-	e.enc.SetIndent(prefix, "  ")
-	if e.err = e.enc.Encode(v); e.err != nil {
-		return
-	}
-	_, e.err = e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
-}
+// encoder writes the document: JSON values indented to their depth, the
+// first error remembered.
+type encoder struct{ jsonw.Writer }
 
 // field writes `"name": value` at depth 1 after a comma and newline.
 func (e *encoder) field(name string, v any) {
-	e.str(",\n  \"" + name + "\": ")
-	e.value("  ", v)
+	e.Str(",\n  \"" + name + "\": ")
+	e.Value("  ", v)
 }
 
 // representatives returns the findings to write, in display order: one
