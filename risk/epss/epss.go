@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aspmkit/aspm/risk/internal/cveid"
+	"github.com/aspmkit/aspm/risk/internal/lineguard"
 )
 
 // maxLineBytes bounds one line of a feed, so that a small hostile input (a
@@ -63,7 +66,7 @@ type scores struct {
 // score date the file states. Build one with [Read]. A Feed is immutable
 // and safe for concurrent use by multiple goroutines.
 type Feed struct {
-	scores map[cveKey]scores
+	scores map[cveid.Key]scores
 	model  string
 	date   time.Time
 }
@@ -106,7 +109,7 @@ func (f *Feed) Len() int { return len(f.scores) }
 // not found.
 func (f *Feed) Lookup(id string) (Score, bool) {
 	id = strings.TrimSpace(id)
-	k, ok := parseCVE(id)
+	k, ok := cveid.Parse(id)
 	if !ok {
 		return Score{}, false
 	}
@@ -114,7 +117,7 @@ func (f *Feed) Lookup(id string) (Score, bool) {
 	if !ok {
 		return Score{}, false
 	}
-	return Score{CVE: canonicalCVE(id), Probability: s.probability, Percentile: s.percentile}, true
+	return Score{CVE: cveid.Canonical(id), Probability: s.probability, Percentile: s.percentile}, true
 }
 
 // LookupAny returns the score with the highest probability among the ids
@@ -129,7 +132,7 @@ func (f *Feed) LookupAny(ids ...string) (Score, bool) {
 	)
 	for _, id := range ids {
 		id = strings.TrimSpace(id)
-		k, ok := parseCVE(id)
+		k, ok := cveid.Parse(id)
 		if !ok {
 			continue
 		}
@@ -144,13 +147,13 @@ func (f *Feed) LookupAny(ids ...string) (Score, bool) {
 	if !found {
 		return Score{}, false
 	}
-	return Score{CVE: canonicalCVE(bestID), Probability: best.probability, Percentile: best.percentile}, true
+	return Score{CVE: cveid.Canonical(bestID), Probability: best.probability, Percentile: best.percentile}, true
 }
 
 // parser holds the state of one Read.
 type parser struct {
 	name  string
-	guard *lineGuard
+	guard *lineguard.Reader
 }
 
 func (p *parser) errorf(line int, column string, sentinel error, format string, args ...any) error {
@@ -168,13 +171,13 @@ func (p *parser) read(r io.Reader) (*Feed, error) {
 		}
 		in = zr
 	}
-	p.guard = &lineGuard{r: in, max: maxLineBytes}
+	p.guard = &lineguard.Reader{R: in, Max: maxLineBytes}
 	br := bufio.NewReaderSize(p.guard, maxLineBytes)
 	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
 		_, _ = br.Discard(len(bom))
 	}
 
-	f := &Feed{scores: make(map[cveKey]scores)}
+	f := &Feed{scores: make(map[cveid.Key]scores)}
 	lineOffset := 0 // lines consumed before the CSV reader starts
 	if head, _ := br.Peek(1); len(head) == 1 && head[0] == '#' {
 		line, err := br.ReadSlice('\n')
@@ -217,7 +220,7 @@ func (p *parser) read(r io.Reader) (*Feed, error) {
 			return nil, p.errorf(line, "", ErrSyntax, "row has %d fields, want 3", len(rec))
 		}
 		id := strings.TrimSpace(rec[0])
-		k, ok := parseCVE(id)
+		k, ok := cveid.Parse(id)
 		if !ok {
 			return nil, p.errorf(line, colCVE, ErrInvalid, "%q is not a CVE ID", id)
 		}
@@ -230,7 +233,7 @@ func (p *parser) read(r io.Reader) (*Feed, error) {
 			return nil, err
 		}
 		if _, dup := f.scores[k]; dup {
-			return nil, p.errorf(line, colCVE, ErrInvalid, "duplicate row for %s", canonicalCVE(id))
+			return nil, p.errorf(line, colCVE, ErrInvalid, "duplicate row for %s", cveid.Canonical(id))
 		}
 		f.scores[k] = scores{probability: prob, percentile: pct}
 	}
@@ -329,18 +332,18 @@ func (p *parser) csvErr(err error, lineOffset int) error {
 	if errors.As(err, &pe) {
 		return &ParseError{File: p.name, Line: pe.Line + lineOffset, Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
 	}
-	return p.readErr(p.guard.line+1, err)
+	return p.readErr(p.guard.Line+1, err)
 }
 
 // readErr classifies an error met while reading: an overlong line or a
 // corrupt gzip stream is ErrSyntax, anything else is the reader's own
 // error, kept as the cause.
 func (p *parser) readErr(line int, err error) error {
-	var long *lineTooLongError
+	var long *lineguard.TooLongError
 	var corrupt flate.CorruptInputError
 	switch {
 	case errors.As(err, &long):
-		return p.errorf(long.line, "", ErrSyntax, "line longer than %d bytes", maxLineBytes)
+		return p.errorf(long.Line, "", ErrSyntax, "line longer than %d bytes", maxLineBytes)
 	case errors.Is(err, bufio.ErrBufferFull):
 		return p.errorf(line, "", ErrSyntax, "line longer than %d bytes", maxLineBytes)
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.As(err, &corrupt):
@@ -349,89 +352,4 @@ func (p *parser) readErr(line int, err error) error {
 		return p.errorf(line, "", ErrSyntax, "truncated input")
 	}
 	return &ParseError{File: p.name, Line: line, Err: err}
-}
-
-// lineGuard passes bytes through and fails once a line grows longer than
-// max bytes. It counts the lines it has passed.
-type lineGuard struct {
-	r    io.Reader
-	max  int
-	cur  int // length of the current line so far
-	line int // complete lines passed
-	err  error
-}
-
-type lineTooLongError struct{ line int }
-
-func (e *lineTooLongError) Error() string {
-	return "line " + strconv.Itoa(e.line) + " too long"
-}
-
-func (g *lineGuard) Read(b []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	n, err := g.r.Read(b)
-	for i := 0; i < n; {
-		j := bytes.IndexByte(b[i:n], '\n')
-		if j < 0 {
-			j = n - i
-		}
-		if g.cur += j; g.cur > g.max {
-			g.err = &lineTooLongError{line: g.line + 1}
-			return i + j, g.err
-		}
-		i += j
-		if i < n { // at a newline
-			g.cur = 0
-			g.line++
-			i++
-		}
-	}
-	return n, err
-}
-
-// cveKey is a CVE ID packed into a comparable value without pointers, so
-// that the feed's map holds no strings and the garbage collector need not
-// scan it. It is exact: digits keeps leading zeros of the sequence number
-// apart ("CVE-2021-01234" is not "CVE-2021-1234").
-type cveKey struct {
-	number uint64
-	year   uint16
-	digits uint8
-}
-
-// parseCVE parses "CVE-YYYY-NNNN..." (4 to 19 sequence digits, any case).
-func parseCVE(s string) (cveKey, bool) {
-	if len(s) < 13 || len(s) > 28 ||
-		s[0]|0x20 != 'c' || s[1]|0x20 != 'v' || s[2]|0x20 != 'e' || s[3] != '-' || s[8] != '-' {
-		return cveKey{}, false
-	}
-	var k cveKey
-	for i := 4; i < 8; i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return cveKey{}, false
-		}
-		k.year = k.year*10 + uint16(c)
-	}
-	for i := 9; i < len(s); i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return cveKey{}, false
-		}
-		k.number = k.number*10 + uint64(c)
-	}
-	k.digits = uint8(len(s) - 9)
-	return k, true
-}
-
-// canonicalCVE upper-cases the prefix of an ID parseCVE accepted; the rest
-// is digits and dashes. It allocates only when the prefix is not upper
-// case already.
-func canonicalCVE(id string) string {
-	if strings.HasPrefix(id, "CVE-") {
-		return id
-	}
-	return "CVE-" + id[4:]
 }

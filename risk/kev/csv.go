@@ -2,15 +2,15 @@ package kev
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/aspmkit/aspm/risk/internal/lineguard"
 )
 
 // maxLineBytes bounds one line of a CSV catalog, so that a small hostile
@@ -20,7 +20,7 @@ const maxLineBytes = 1 << 20
 
 // readCSV reads a CSV catalog row by row.
 func (p *parser) readCSV(br *bufio.Reader) (*Catalog, error) {
-	g := &lineGuard{r: br, max: maxLineBytes}
+	g := &lineguard.Reader{R: br, Max: maxLineBytes}
 	cr := csv.NewReader(g)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -125,50 +125,10 @@ func (p *parser) csvCWEs(e *Entry, v string, line int) error {
 }
 
 // csvErr turns an error of the CSV reader into a *ParseError.
-func (p *parser) csvErr(err error, g *lineGuard) error {
+func (p *parser) csvErr(err error, g *lineguard.Reader) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return &ParseError{File: p.name, Line: pe.Line, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
 	}
-	return p.readErr(g.line+1, err)
-}
-
-// lineGuard passes bytes through and fails once a line grows longer than
-// max bytes. It counts the lines it has passed.
-type lineGuard struct {
-	r    io.Reader
-	max  int
-	cur  int // length of the current line so far
-	line int // complete lines passed
-	err  error
-}
-
-type lineTooLongError struct{ line int }
-
-func (e *lineTooLongError) Error() string {
-	return "line " + strconv.Itoa(e.line) + " too long"
-}
-
-func (g *lineGuard) Read(b []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	n, err := g.r.Read(b)
-	for i := 0; i < n; {
-		j := bytes.IndexByte(b[i:n], '\n')
-		if j < 0 {
-			j = n - i
-		}
-		if g.cur += j; g.cur > g.max {
-			g.err = &lineTooLongError{line: g.line + 1}
-			return i + j, g.err
-		}
-		i += j
-		if i < n { // at a newline
-			g.cur = 0
-			g.line++
-			i++
-		}
-	}
-	return n, err
+	return p.readErr(g.Line+1, err)
 }

@@ -3,7 +3,6 @@ package kev
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"compress/flate"
 	"compress/gzip"
 	"errors"
@@ -12,6 +11,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/aspmkit/aspm/risk/internal/cveid"
+	"github.com/aspmkit/aspm/risk/internal/lineguard"
 )
 
 var (
@@ -198,10 +200,9 @@ func (e Entry) clone() Entry {
 // them.
 func newCatalog(title, version string, released time.Time, entries []Entry) *Catalog {
 	slices.SortFunc(entries, func(a, b Entry) int {
-		ka, _ := parseCVE(a.CVE)
-		kb, _ := parseCVE(b.CVE)
-		return cmp.Or(cmp.Compare(ka.year, kb.year), cmp.Compare(ka.digits, kb.digits),
-			cmp.Compare(ka.number, kb.number))
+		ka, _ := cveid.Parse(a.CVE)
+		kb, _ := cveid.Parse(b.CVE)
+		return cveid.Compare(ka, kb)
 	})
 	index := make(map[string]int, len(entries))
 	for i, e := range entries {
@@ -249,50 +250,17 @@ func (p *parser) open(r io.Reader) (*bufio.Reader, int64, error) {
 // JSON): an overlong line or a corrupt gzip stream is ErrSyntax, anything
 // else is the reader's own error, kept as the cause.
 func (p *parser) readErr(line int, err error) error {
-	var long *lineTooLongError
+	var long *lineguard.TooLongError
 	var corrupt flate.CorruptInputError
 	switch {
 	case errors.As(err, &long):
-		return p.errLine(long.line, "", ErrSyntax, "line longer than %d bytes", maxLineBytes)
+		return p.errLine(long.Line, "", ErrSyntax, "line longer than %d bytes", maxLineBytes)
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.As(err, &corrupt):
 		return p.errLine(line, "", ErrSyntax, "corrupt gzip stream: %v", err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return p.errLine(line, "", ErrSyntax, "truncated input")
 	}
 	return &ParseError{File: p.name, Line: line, Offset: -1, Err: err}
-}
-
-// cveKey is a parsed CVE ID, for numeric ordering.
-type cveKey struct {
-	number uint64
-	year   uint16
-	digits uint8
-}
-
-// parseCVE parses "CVE-YYYY-NNNN..." (4 to 19 sequence digits, the
-// pattern of CISA's schema), in any case.
-func parseCVE(s string) (cveKey, bool) {
-	if len(s) < 13 || len(s) > 28 ||
-		s[0]|0x20 != 'c' || s[1]|0x20 != 'v' || s[2]|0x20 != 'e' || s[3] != '-' || s[8] != '-' {
-		return cveKey{}, false
-	}
-	var k cveKey
-	for i := 4; i < 8; i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return cveKey{}, false
-		}
-		k.year = k.year*10 + uint16(c)
-	}
-	for i := 9; i < len(s); i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return cveKey{}, false
-		}
-		k.number = k.number*10 + uint64(c)
-	}
-	k.digits = uint8(len(s) - 9)
-	return k, true
 }
 
 // validCWE reports whether s matches the schema's ^CWE-[0-9]+$, or is one
@@ -321,7 +289,7 @@ func validCWE(s string) bool {
 func setField(e *Entry, field, v string) string {
 	switch field {
 	case fieldCVE:
-		if _, ok := parseCVE(v); !ok {
+		if _, ok := cveid.Parse(v); !ok {
 			return fmt.Sprintf("%q is not a CVE ID", v)
 		}
 		e.CVE = strings.ToUpper(v)
