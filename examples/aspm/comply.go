@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -14,14 +13,11 @@ import (
 	"time"
 
 	"github.com/aspmkit/aspm/access"
-	accessload "github.com/aspmkit/aspm/access/load"
 	"github.com/aspmkit/aspm/compliance"
 	"github.com/aspmkit/aspm/correlate"
 	"github.com/aspmkit/aspm/findings"
-	"github.com/aspmkit/aspm/findings/detect"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
-	"github.com/aspmkit/aspm/inventory/load"
 )
 
 const complyUsage = `Usage: aspm comply [--framework NAME] [--policy DIR]... [--posture FILE | INPUT...]
@@ -163,52 +159,26 @@ func readPosture(name string, stdin io.Reader) (*compliance.Posture, error) {
 // and kind seen.
 func buildPosture(inputs []string, stdin io.Reader, repo, asset string, stderr io.Writer) (*compliance.Posture, error) {
 	now := time.Now().UTC().Truncate(time.Second)
-	g := inventory.New()
+	in := newInputs()
 	var all []findings.Finding
 	var errs []error
-	rights := &access.Model{}
 	for _, name := range inputs {
 		data, err := readInput(name, stdin)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			continue
 		}
-		head := data[:min(len(data), limits.SniffBytes)]
-		// Access sources (RBAC, IAM, organization exports) feed the
-		// least-privilege analyzers; Kubernetes manifests feed both them
-		// (their RBAC objects) and the inventory (their workloads).
-		if af, ok := accessload.Detect(data); ok {
-			m, _, err := accessload.Read(bytes.NewReader(data), name)
-			if err != nil && af != accessload.FormatKubernetes {
-				errs = append(errs, err)
-				continue
-			}
-			if err == nil {
-				rights.Merge(m)
-			}
-			if af != accessload.FormatKubernetes {
-				continue
-			}
-		}
-		format := load.Detect(head)
-		if format != "" {
-			if _, err := load.Read(bytes.NewReader(data), g, load.Options{Name: name, Format: format}); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if format != load.FormatCycloneDX {
-				continue
-			}
-		}
-		_, err = detect.Decode(bytes.NewReader(data), detect.Options{DecodeOptions: findings.DecodeOptions{Name: name}},
-			findings.Handler{Finding: func(f findings.Finding) error { all = append(all, f); return nil }})
-		if err != nil && !(format == load.FormatCycloneDX && errors.Is(err, findings.ErrUnsupportedFormat)) {
+		a, err := in.add(name, data)
+		if err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		all = append(all, a.findings...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	g, rights := in.graph, in.rights
 	if len(rights.Principals)+len(rights.Bindings) > 0 {
 		found, err := access.Analyze(rights, access.Options{Now: now})
 		if err != nil {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,16 +13,12 @@ import (
 	"time"
 
 	"github.com/aspmkit/aspm/access"
-	accessload "github.com/aspmkit/aspm/access/load"
 	"github.com/aspmkit/aspm/compliance"
 	"github.com/aspmkit/aspm/correlate"
 	"github.com/aspmkit/aspm/correlate/stores"
 	"github.com/aspmkit/aspm/correlate/suppress"
 	"github.com/aspmkit/aspm/findings"
-	"github.com/aspmkit/aspm/findings/detect"
-	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
-	"github.com/aspmkit/aspm/inventory/load"
 	"github.com/aspmkit/aspm/report"
 	"github.com/aspmkit/aspm/report/html"
 	"github.com/aspmkit/aspm/report/markdown"
@@ -111,7 +105,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		*db = filepath.Join(*outDir, "aspm.db")
 	}
 	p := newProgress(stderr)
-	r := &runner{now: now, app: *app, stderr: stderr, progress: p, graph: inventory.New(), rights: &access.Model{}}
+	r := &runner{inputs: newInputs(), now: now, app: *app, stderr: stderr, progress: p}
 	bad := 0
 
 	// Read every input.
@@ -460,13 +454,11 @@ func scanDirs(root string, now time.Time) (scans []scan, shared []string, err er
 
 // runner gathers what the inputs hold.
 type runner struct {
+	*inputs
 	now      time.Time
 	app      string
 	stderr   io.Writer
 	progress *progress
-	graph    *inventory.Graph
-	rights   *access.Model
-	vex      []findings.VEXStatement
 	skipped  []string // files that are not inputs aspm reads
 }
 
@@ -477,67 +469,28 @@ func (r *runner) read(name string, s *scan) int {
 	r.progress.step(name)
 	data, err := os.ReadFile(name)
 	if err != nil {
-		fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
-		return 1
-	}
-	used := false
-	if af, ok := accessload.Detect(data); ok {
-		m, _, err := accessload.Read(bytes.NewReader(data), name)
-		switch {
-		case err == nil:
-			r.rights.Merge(m)
-			used = true
-		case af != accessload.FormatKubernetes:
-			r.progress.clear()
-			fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
-			return 1
-		}
-		if af != accessload.FormatKubernetes {
-			return 0
-		}
-	}
-	head := data[:min(len(data), limits.SniffBytes)]
-	format := load.Detect(head)
-	if format != "" {
-		if _, err := load.Read(bytes.NewReader(data), r.graph, load.Options{Name: name, Format: format}); err != nil {
-			if !used {
-				r.progress.clear()
-				fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
-				return 1
-			}
-		} else {
-			used = true
-			if s != nil && (format == load.FormatCycloneDX || format == load.FormatSPDX) {
-				s.sboms = append(s.sboms, string(format))
-			}
-		}
-		if format != load.FormatCycloneDX {
-			return 0
-		}
-	}
-	var fs []findings.Finding
-	decoded, err := detect.Decode(bytes.NewReader(data), detect.Options{DecodeOptions: findings.DecodeOptions{Name: name}}, findings.Handler{
-		Finding: func(f findings.Finding) error { fs = append(fs, f); return nil },
-		VEX:     func(v findings.VEXStatement) error { r.vex = append(r.vex, v); return nil },
-	})
-	if err != nil {
-		switch {
-		case used || (format == load.FormatCycloneDX && errors.Is(err, findings.ErrUnsupportedFormat)):
-			return 0
-		case errors.Is(err, findings.ErrUnsupportedFormat):
-			r.skipped = append(r.skipped, name) // not an input: a README, a script
-			return 0
-		}
 		r.progress.clear()
 		fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
 		return 1
 	}
-	if s != nil && len(fs) == 0 && decoded == "sarif" {
-		s.ran = append(s.ran, sarifTools(data)...)
+	a, err := r.add(name, data)
+	switch {
+	case a.unsupported:
+		r.skipped = append(r.skipped, name) // not an input: a README, a script
+		return 0
+	case err != nil && !a.rbac:
+		r.progress.clear()
+		fmt.Fprintf(r.stderr, "aspm run: %v\n", err)
+		return 1
 	}
-	if s != nil {
-		s.findings = append(s.findings, fs...)
-	} else if len(fs) > 0 {
+	if a.sbom != "" && s != nil {
+		s.sboms = append(s.sboms, a.sbom)
+	}
+	switch {
+	case s != nil:
+		s.findings = append(s.findings, a.findings...)
+		s.ran = append(s.ran, a.ran...)
+	case len(a.findings) > 0:
 		r.progress.clear()
 		fmt.Fprintf(r.stderr, "aspm run: %s: scanner output directly in DIR, outside a scan folder: ignored\n", name)
 	}
