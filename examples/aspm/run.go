@@ -18,6 +18,7 @@ import (
 	"github.com/aspmkit/aspm/correlate/stores"
 	"github.com/aspmkit/aspm/correlate/suppress"
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/atomicfile"
 	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/report"
 	"github.com/aspmkit/aspm/report/html"
@@ -97,10 +98,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		abs, _ := filepath.Abs(root)
 		*app = filepath.Base(abs)
 	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+	dest, err := atomicfile.Open(*outDir, atomicfile.Options{})
+	if err != nil {
 		fmt.Fprintf(stderr, "aspm run: %v\n", err)
 		return exitBadInput
 	}
+	defer dest.Close()
 	if *db == "" {
 		*db = filepath.Join(*outDir, "aspm.db")
 	}
@@ -274,8 +277,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		{"report.json", rep.WriteJSON},
 		{"vex.json", func(w io.Writer) error { return vex.Write(w, rep, vex.Options{Format: vex.OpenVEX, Author: "aspm"}) }},
 	} {
-		if err := writeFile(filepath.Join(*outDir, out.name), out.write); err != nil {
-			fmt.Fprintf(stderr, "aspm run: %s: %v\n", out.name, err)
+		// Atomically, and never through a symbolic link out of OUTDIR.
+		if err := dest.Write(out.name, out.write); err != nil {
+			fmt.Fprintf(stderr, "aspm run: %v\n", err)
 			return exitBadInput
 		}
 	}
@@ -320,18 +324,6 @@ func countsText(cs []report.Count) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
-}
-
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // scan is one scan of the run: its files and what they held.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/aspmkit/aspm/compliance"
 	"github.com/aspmkit/aspm/correlate"
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/atomicfile"
 	"github.com/aspmkit/aspm/report"
 	"github.com/aspmkit/aspm/report/junit"
 	"github.com/aspmkit/aspm/report/sarif"
@@ -207,24 +207,10 @@ func writeReports(cfg config, entries []entry, at time.Time, stderr io.Writer) i
 	return exitOK
 }
 
-// writeFile creates name and writes it with write.
+// writeFile writes name with write, atomically, in name's directory
+// (which must exist); a symbolic link at name is replaced, not followed.
 func writeFile(name string, write func(io.Writer) error) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(f)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	return atomicfile.Write(name, write, atomicfile.Options{})
 }
 
 // postureGate evaluates the compliance controls against the posture of the
