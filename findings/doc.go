@@ -34,4 +34,17 @@
 // [ErrInvalid], [ErrUnsupportedFormat] or [ErrLimit]. [Limits] bound
 // nesting depth, string size and the size of documents that must be read
 // whole; they are checked while the input streams in.
+//
+// # Hostile input
+//
+// Decoders document what they do with input built to hurt them (JSON
+// nested a million deep, a 500 MB string, numbers out of range, invalid
+// UTF-8, duplicate keys; see the "Hostile input" section of the JSON
+// decoders). What they share: strings handed out
+// are valid UTF-8; [Finding.Normalize] drops CVSS scores outside 0–10 and
+// negative line and column numbers, so that no score or position is taken
+// from a broken report; and a location's Path is data, kept as the tool
+// wrote it (absolute, with "..", a file: URI, a NUL...). Nothing in aspm
+// opens it; [Location.LocalPath] gives a path safe to join to the scanned
+// directory, or refuses.
 package findings

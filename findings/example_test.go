@@ -41,3 +41,17 @@ func ExampleNormalizeCWE() {
 	// CWE-89
 	// CWE-352
 }
+
+// A finding's path is data, as the tool wrote it; LocalPath says whether
+// it names a file inside the scanned directory, and which.
+func ExampleLocation_LocalPath() {
+	for _, p := range []string{"src/./main.go", "../../etc/passwd", "file:///etc/passwd", "%2e%2e/secret"} {
+		rel, ok := findings.Location{Path: p}.LocalPath()
+		fmt.Printf("%q %q %v\n", p, rel, ok)
+	}
+	// Output:
+	// "src/./main.go" "src/main.go" true
+	// "../../etc/passwd" "" false
+	// "file:///etc/passwd" "" false
+	// "%2e%2e/secret" "" false
+}

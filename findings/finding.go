@@ -139,7 +139,10 @@ type Package struct {
 type Location struct {
 	// Path is the file path or URI as the tool reported it, with a SARIF
 	// uriBaseId resolved against originalUriBaseIds where the document
-	// defines it.
+	// defines it. It is data, kept verbatim: it may be absolute, climb out
+	// of the scanned directory with "..", be a file: or https: URI, or
+	// hold backslashes, percent-escapes or a NUL. Nothing in aspm opens it;
+	// use [Location.LocalPath] before joining it to a directory.
 	Path string `json:"path,omitempty"`
 	// URIBaseID is the SARIF uriBaseId the path was relative to.
 	URIBaseID string `json:"uri_base_id,omitempty"`

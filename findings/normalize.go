@@ -13,7 +13,11 @@ import (
 // [SeverityUnknown] (and clears SeveritySource); CWEs are normalized to
 // "CWE-n", deduplicated and sorted by number; vulnerability IDs, references
 // and fixed versions are deduplicated keeping their first occurrence; an
-// empty kind becomes [KindOther]. Decoders call it through [Emitter].
+// empty kind becomes [KindOther]. A CVSS score outside 0–10 (or not a
+// number) is dropped, its vector kept, so that no score is ever taken from
+// a hostile or broken report; negative line and column numbers become 0,
+// and a region left all zero is removed. Decoders call it through
+// [Emitter].
 func (f *Finding) Normalize() {
 	if !f.Severity.Valid() {
 		f.Severity = SeverityUnknown
@@ -23,6 +27,15 @@ func (f *Finding) Normalize() {
 	}
 	if f.Kind == "" {
 		f.Kind = KindOther
+	}
+	for i := range f.CVSS {
+		if sc := f.CVSS[i].Score; sc != nil && !(*sc >= 0 && *sc <= 10) {
+			f.CVSS[i].Score = nil
+		}
+	}
+	f.Location.Region = normalizeRegion(f.Location.Region)
+	for i := range f.RelatedLocations {
+		f.RelatedLocations[i].Region = normalizeRegion(f.RelatedLocations[i].Region)
 	}
 	f.CWEs = normalizeCWEs(f.CWEs)
 	f.VulnerabilityIDs = dedupe(f.VulnerabilityIDs, "")
@@ -38,6 +51,22 @@ func (f *Finding) Normalize() {
 	if len(f.Properties) == 0 {
 		f.Properties = nil
 	}
+}
+
+// normalizeRegion returns r with negative numbers made 0, or nil when
+// nothing is left.
+func normalizeRegion(r *Region) *Region {
+	if r == nil {
+		return nil
+	}
+	if r.StartLine >= 0 && r.EndLine >= 0 && r.StartColumn >= 0 && r.EndColumn >= 0 && *r != (Region{}) {
+		return r
+	}
+	c := Region{StartLine: max(r.StartLine, 0), EndLine: max(r.EndLine, 0), StartColumn: max(r.StartColumn, 0), EndColumn: max(r.EndColumn, 0)}
+	if c == (Region{}) {
+		return nil
+	}
+	return &c
 }
 
 // ComputeID returns the content-derived ID of f: the first 16 bytes, in

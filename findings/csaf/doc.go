@@ -73,4 +73,24 @@
 // and by the nesting and string limits as it streams in, because the
 // product tree may follow the vulnerabilities. Every statement is built
 // before the first is handed over, so an invalid document emits nothing.
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// Numbers: the fields read are strings, and scores are not read, so a
+// number out of range in them (a baseScore of 1e400) is only syntax. NaN
+// is not JSON: [findings.ErrSyntax].
+//
+// Duplicate keys: the document is decoded whole, so the last of duplicate
+// keys wins, as in encoding/json.
 package csaf

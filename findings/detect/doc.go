@@ -18,4 +18,16 @@
 // Those are checked for well-formedness and yield nothing. A 0-byte input,
 // by contrast, is an error wrapping [findings.ErrSyntax]: no supported tool
 // writes one for a successful scan.
+//
+// # Hostile input
+//
+// Detection reads at most [github.com/aspmkit/aspm/internal/limits.SniffBytes]
+// (64 KiB) and tolerates a head cut anywhere: JSON nested a million deep,
+// a 500 MB string or invalid UTF-8 in the head still lets it name the
+// format from the keys it saw, and the chosen decoder then reports the
+// problem with its limits (see the "Hostile input" section of each
+// decoder). Of duplicate keys in the head, the first value decides; the
+// decoders that walk those keys reject the duplicate. The documents that
+// hold no findings (SPDX, OSV records, "{}") are checked token by token
+// within the same limits, numbers of any size being well-formed.
 package detect

@@ -45,4 +45,28 @@
 // hash and Properties["redacted"] = true. The matched text (v8 Match, v7
 // line) contains the secret too, so it is neither stored nor hashed as a
 // snippet; the findings carry no SnippetHash.
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// A number is checked only where the decoder reads it: one that its
+// field cannot hold (1e400 anywhere, a fraction or more than 64 bits in an
+// integer field) is [findings.ErrInvalid] naming the field, while in a
+// member the decoder skips it is only syntax. NaN is not JSON:
+// [findings.ErrSyntax]. Line and column numbers are integers; a
+// negative one counts as absent. Entropy is kept as gitleaks wrote it.
+//
+// Duplicate keys: each leak is decoded whole, so the last of duplicate
+// keys wins, as in encoding/json (of two "Secret"s, the last is hashed).
+// File is kept as written (see [findings.Location.LocalPath]).
 package gitleaks

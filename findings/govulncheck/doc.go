@@ -95,4 +95,26 @@
 //   - Properties["symbols"] lists the vulnerable symbols found called
 //     (trace[0] of symbol-level findings, or PkgPath.Symbol pre-1.0), and
 //     Properties["packages"] the vulnerable packages found imported.
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// Numbers: positions (offset, line, column) are integers, and one that
+// does not fit is [findings.ErrInvalid] naming the field; numbers elsewhere
+// are kept as written. NaN is not JSON: [findings.ErrSyntax].
+//
+// Duplicate keys: the -json output is a stream of messages, so a key
+// repeated in one message object counts as one more message; of two OSV
+// records with one id, the last wins, as do the last "Calls", "Modules"
+// and "Vulns" of a pre-1.0 result.
 package govulncheck

@@ -326,10 +326,12 @@ func epssOf(v *vulnerability, related []*vulnerability) []any {
 		if e.CVE != "" {
 			m["cve"] = e.CVE
 		}
-		if e.EPSS != nil {
+		// A probability or percentile outside [0, 1] is not one: it is
+		// dropped, and the entry keeps what else it says.
+		if e.EPSS != nil && probability(*e.EPSS) {
 			m["epss"] = *e.EPSS
 		}
-		if e.Percentile != nil {
+		if e.Percentile != nil && probability(*e.Percentile) {
 			m["percentile"] = *e.Percentile
 		}
 		if e.Date != "" {
@@ -341,6 +343,9 @@ func epssOf(v *vulnerability, related []*vulnerability) []any {
 	}
 	return out
 }
+
+// probability reports whether p is in [0, 1] (NaN is not).
+func probability(p float64) bool { return p >= 0 && p <= 1 }
 
 // kevOf keeps the CISA KEV entries Grype attached to the match.
 func kevOf(v *vulnerability) []any {

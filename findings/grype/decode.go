@@ -140,12 +140,19 @@ func (d *decoder) end() error {
 
 // object reads the members of the document object.
 func (d *decoder) object() error {
+	var keys jsonstream.Keys
 	for d.dec.More() {
 		tok, err := d.dec.Token()
 		if err != nil {
 			return d.wrap(err, "")
 		}
 		key, _ := tok.(string)
+		switch key {
+		case "matches", "ignoredMatches", "source", "descriptor":
+			if keys.Seen(key) {
+				return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.offset(), Path: key, Err: jsonstream.DuplicateKey(key)}
+			}
+		}
 		if err := d.member(key); err != nil {
 			return err
 		}

@@ -50,4 +50,30 @@
 // input is a syntax error ("empty input"); null, arrays and scalars are
 // [findings.ErrInvalid]; an object without a matches key (every Grype
 // document has one) is [findings.ErrUnsupportedFormat].
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// A number is checked only where the decoder reads it: one that its
+// field cannot hold (1e400 anywhere, a fraction or more than 64 bits in an
+// integer field) is [findings.ErrInvalid] naming the field, while in a
+// member the decoder skips it is only syntax. NaN is not JSON:
+// [findings.ErrSyntax]. An EPSS probability or percentile outside
+// [0, 1] is dropped from its entry; CVSS scores outside 0–10 are dropped
+// ([findings.Finding.Normalize]). Risk is kept as Grype wrote it.
+//
+// Duplicate keys of the document object that the decoder reads (matches,
+// ignoredMatches, source, descriptor) are [findings.ErrInvalid]
+// ("duplicate key") at the second one. Inside a match, decoded whole, the
+// last of duplicate keys wins, as in encoding/json.
 package grype

@@ -68,4 +68,33 @@
 //
 // Not read: version 1 "actions" (npm's fix plan), "muted" and "metadata"
 // (summary counts), and the names of advisory finders.
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// A number is checked only where the decoder reads it: one that its
+// field cannot hold (1e400 anywhere, a fraction or more than 64 bits in an
+// integer field) is [findings.ErrInvalid] naming the field, while in a
+// member the decoder skips it is only syntax. NaN is not JSON:
+// [findings.ErrSyntax]. Advisory IDs are integers; a CVSS score
+// outside 0–10 is dropped ([findings.Finding.Normalize]) and never gives a
+// severity. The summary counts of "metadata" are skipped.
+//
+// Duplicate keys: npm writes maps keyed by package name or advisory ID,
+// and JavaScript keeps the last of duplicate keys; the decoder, which
+// emits each member as it streams by, rejects a repeated report member
+// (auditReportVersion, advisories, vulnerabilities, error) or a repeated
+// package or advisory key with [findings.ErrInvalid] ("duplicate key") at
+// the second one. Inside an entry, decoded whole, the last of duplicate
+// keys wins, as in encoding/json.
 package npmaudit

@@ -136,6 +136,13 @@ func (d *decoder) errorf(sentinel error, offset int64, path, format string, args
 		Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
 }
 
+// duplicate reports a key that occurs a second time in its object (npm
+// itself, like JavaScript, would keep only the last), located just after
+// it.
+func (d *decoder) duplicate(path, key string) error {
+	return &findings.DecodeError{File: d.name, Format: Format, Offset: d.offset(), Path: path, Err: jsonstream.DuplicateKey(key)}
+}
+
 // offset is the input offset (BOM included) of the decoder's position.
 func (d *decoder) offset() int64 { return d.dec.InputOffset() + d.g.BOMLen() }
 
@@ -177,12 +184,19 @@ func (d *decoder) document() error {
 		return d.errorf(findings.ErrInvalid, at, "", "expected an npm audit report object, found %s", describe(tok))
 	}
 	seen := false
+	var keys jsonstream.Keys
 	for d.dec.More() {
 		tok, err := d.dec.Token()
 		if err != nil {
 			return d.fail(err, "")
 		}
 		key, _ := tok.(string) // encoding/json only returns string keys here
+		switch key {
+		case "auditReportVersion", "advisories", "vulnerabilities", "error":
+			if keys.Seen(key) {
+				return d.duplicate(key, key)
+			}
+		}
 		switch key {
 		case "auditReportVersion":
 			if err := d.reportVersion(); err != nil {
@@ -299,6 +313,7 @@ func (d *decoder) advisories() error {
 	if err != nil || !open {
 		return err
 	}
+	var keys jsonstream.Keys
 	for d.dec.More() {
 		tok, err := d.dec.Token()
 		if err != nil {
@@ -306,6 +321,9 @@ func (d *decoder) advisories() error {
 		}
 		key, _ := tok.(string)
 		path := "advisories" + member(key)
+		if keys.Seen(key) {
+			return d.duplicate(path, key)
+		}
 		raw, start, err := d.value(path)
 		if err != nil {
 			return err
@@ -417,6 +435,7 @@ func (d *decoder) vulnerabilities() error {
 	if err != nil || !open {
 		return err
 	}
+	var keys jsonstream.Keys
 	for d.dec.More() {
 		tok, err := d.dec.Token()
 		if err != nil {
@@ -424,6 +443,9 @@ func (d *decoder) vulnerabilities() error {
 		}
 		key, _ := tok.(string)
 		path := "vulnerabilities" + member(key)
+		if keys.Seen(key) {
+			return d.duplicate(path, key)
+		}
 		raw, start, err := d.value(path)
 		if err != nil {
 			return err

@@ -49,4 +49,26 @@
 // encoding/json's offset for it; other errors about a statement's content
 // carry the byte offset of the statement's opening brace. Both name a path
 // such as "statements[3].status".
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// Numbers: the fields read are strings; a number in the members the
+// decoder skips (the document's version, say) is only syntax. NaN is not
+// JSON: [findings.ErrSyntax].
+//
+// Duplicate keys of the document (@context, @id, author, timestamp,
+// statements) are [findings.ErrInvalid] ("duplicate key") at the second
+// one. Inside a statement, decoded whole, the last of duplicate keys wins,
+// as in encoding/json.
 package openvex

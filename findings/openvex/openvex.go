@@ -101,12 +101,20 @@ func Decode(r io.Reader, opts findings.DecodeOptions, h findings.Handler) error 
 
 	var doc document
 	var stmts []pending
+	var keys jsonstream.Keys
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return p.fail(err, "")
 		}
 		key, _ := tok.(string)
+		switch key {
+		case "@context", "@id", "author", "timestamp", "statements":
+			if keys.Seen(key) {
+				return &findings.DecodeError{File: p.name, Format: Format, Offset: dec.InputOffset() + g.BOMLen(), Path: key,
+					Err: jsonstream.DuplicateKey(key)}
+			}
+		}
 		switch key {
 		case "@context":
 			var raw json.RawMessage

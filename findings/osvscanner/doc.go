@@ -100,4 +100,28 @@
 //
 // OSV-Scanner's output records no tool version; Tool.Name is
 // "osv-scanner".
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// Numbers: OSV-Scanner's fields are strings, and numbers in the members
+// the decoder does not interpret (database_specific, say) are kept as
+// written, so no number is out of range; a number where a string belongs
+// is [findings.ErrInvalid]. A max_severity that is not a score in 0–10
+// gives no severity.
+//
+// Duplicate keys: "results" in the document, and "source" and
+// "packages" in a result, are [findings.ErrInvalid] ("duplicate key") at
+// the second one. Inside a package, decoded whole, the last of duplicate
+// keys wins, as in encoding/json.
 package osvscanner

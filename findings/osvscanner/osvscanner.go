@@ -110,6 +110,13 @@ func (d *decoder) decode(v any) error {
 	return err
 }
 
+// duplicate reports a key read a second time in its object, located just
+// after it.
+func (d *decoder) duplicate(path, key string) error {
+	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.dec.InputOffset() + d.g.BOMLen(), Path: path,
+		Err: jsonstream.DuplicateKey(key)}
+}
+
 // invalid reports a well-formed document that is not OSV-Scanner output.
 func (d *decoder) invalid(path, format string, args ...any) error {
 	return &findings.DecodeError{
@@ -139,6 +146,9 @@ func (d *decoder) document() error {
 			return err
 		}
 		if key == "results" {
+			if sawResults {
+				return d.duplicate("results", key)
+			}
 			sawResults = true
 			if err := d.results(); err != nil {
 				return err
@@ -226,11 +236,15 @@ func (d *decoder) result(path string) error {
 		sawSource bool
 		held      []pending
 		heldFrom  int64 = -1
+		keys      jsonstream.Keys
 	)
 	for d.dec.More() {
 		key, err := d.key(path)
 		if err != nil {
 			return err
+		}
+		if (key == "source" || key == "packages") && keys.Seen(key) {
+			return d.duplicate(path+"."+key, key)
 		}
 		switch key {
 		case "source":

@@ -88,10 +88,14 @@ func (d *decoder) log() error {
 	// syntax error whatever its version says.
 	var sawVersion, sawRuns bool
 	var unsupported error
+	var keys jsonstream.Keys
 	for d.dec.More() {
 		key, err := d.key()
 		if err != nil {
 			return d.fail(err, "", -1)
+		}
+		if (key == "version" || key == "runs") && keys.Seen(key) {
+			return d.duplicate(key, key)
 		}
 		switch key {
 		case "version":
@@ -185,12 +189,19 @@ func (d *decoder) run(i int) error {
 		return d.errorf(findings.ErrInvalid, at, path, "a run must be an object, not %s", describe(tok))
 	}
 	rs := newRunState(i)
+	var keys jsonstream.Keys
 	for d.dec.More() {
 		key, err := d.key()
 		if err != nil {
 			return d.fail(err, path, -1)
 		}
 		kpath := path + "." + key
+		switch key {
+		case "tool", "taxonomies", "originalUriBaseIds", "logicalLocations", "artifacts", "results":
+			if keys.Seen(key) {
+				return d.duplicate(key, kpath)
+			}
+		}
 		at := d.pos() + 1 // the value's data starts after the colon
 		switch key {
 		case "tool":
@@ -466,6 +477,12 @@ func (d *decoder) skip() error {
 	}
 	_, err = d.dec.Token()
 	return err
+}
+
+// duplicate reports a key the walker reads that occurs a second time in
+// its object, located just after that key.
+func (d *decoder) duplicate(key, path string) error {
+	return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.pos(), Path: path, Err: jsonstream.DuplicateKey(key)}
 }
 
 // errorf returns a DecodeError wrapping sentinel with a message.

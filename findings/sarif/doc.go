@@ -140,4 +140,47 @@
 // 200 MB log streams with a heap of a few MiB, about as fast as go-sarif's
 // sarif.Open, which holds the whole log (see BenchmarkDecode200MB and
 // BenchmarkGoSarifOpen200MB).
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// A number is checked only where the decoder reads it: one that its
+// field cannot hold (1e400 anywhere, a fraction or more than 64 bits in an
+// integer field) is [findings.ErrInvalid] naming the field, while in a
+// member the decoder skips it is only syntax. NaN is not JSON:
+// [findings.ErrSyntax]. Line and column numbers and indexes are
+// integers; a negative one counts as absent. A property bag holds any JSON,
+// so a number float64 cannot hold anywhere in one is [findings.ErrInvalid]
+// naming the bag. A security-severity outside 0–10 (or not a number) is
+// ignored and the level decides the severity; CVSS scores outside 0–10 are
+// dropped ([findings.Finding.Normalize]).
+//
+// Duplicate keys: "version" and "runs" in the log, and "tool", "results",
+// "taxonomies", "originalUriBaseIds", "logicalLocations" and "artifacts"
+// in a run, which the decoder acts on as they stream by, are
+// [findings.ErrInvalid] ("duplicate key") at the second one (its byte
+// just after the key); findings of a first "results" array may have been
+// emitted by then. Inside a result, a rule or any other object decoded
+// whole, the last of duplicate keys wins, as in encoding/json.
+//
+// URIs are data. An artifactLocation's uri is kept verbatim in
+// [findings.Location.Path], whatever it holds: "../" segments, an
+// absolute path, "file:///etc/passwd", percent-escapes such as "%2e%2e",
+// backslashes, a NUL. A uriBaseId is resolved by joining strings, never
+// against a file system: through at most 16 originalUriBaseIds (a cycle
+// or a longer chain, an undefined id, or a resolved base longer than
+// 4 KiB leaves the uri as written, with URIBaseID kept), and an absolute
+// uri ignores its base. Nothing in aspm opens the path; use
+// [findings.Location.LocalPath] to get a path safe to join to the scanned
+// directory.
 package sarif

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"os"
+	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/internal/testcorpus"
@@ -45,6 +47,9 @@ func FuzzDecode(f *testing.F) {
 					if !f.Severity.Valid() || !f.Kind.Valid() || f.ID == "" {
 						t.Fatalf("malformed finding: %+v", f)
 					}
+					if s, ok := invalidUTF8(reflect.ValueOf(f)); ok {
+						t.Fatalf("invalid UTF-8 in a finding: %q", s)
+					}
 					got[i] = append(got[i], f)
 					return nil
 				},
@@ -64,4 +69,42 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("seekable and plain readers disagree: %d / %d findings", len(got[0]), len(got[1]))
 		}
 	})
+}
+
+// invalidUTF8 returns the first string reachable from v that is not valid
+// UTF-8: encoding/json replaces invalid bytes with U+FFFD, and so must
+// every fast path of the decoder.
+func invalidUTF8(v reflect.Value) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		if !utf8.ValidString(v.String()) {
+			return v.String(), true
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return invalidUTF8(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if s, ok := invalidUTF8(v.Field(i)); ok {
+				return s, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if s, ok := invalidUTF8(v.Index(i)); ok {
+				return s, true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if s, ok := invalidUTF8(it.Key()); ok {
+				return s, true
+			}
+			if s, ok := invalidUTF8(it.Value()); ok {
+				return s, true
+			}
+		}
+	}
+	return "", false
 }

@@ -43,6 +43,7 @@ func (g *synthLog) Read(p []byte) (int, error) {
 				if n == 0 {
 					return 0, io.EOF
 				}
+				g.written += int64(n)
 				return n, nil
 			}
 			g.buf, g.off = g.buf[:0], 0

@@ -245,3 +245,55 @@ func TestReadError(t *testing.T) {
 	var de *findings.DecodeError
 	assert.ErrorAs(t, err, &de)
 }
+
+func TestDuplicateKeys(t *testing.T) {
+	tests := []struct{ name, doc, key, path string }{
+		{"runs", `{"version":"2.1.0","runs":[],"runs":[]}`, "runs", "runs"},
+		{"version", `{"version":"2.1.0","version":"2.0.0","runs":[]}`, "version", "version"},
+		{"results", sarifLog(`{"name":"S"}`, `[{"ruleId":"A"}],"results":[{"ruleId":"B"}]`, ""), "results", "runs[0].results"},
+		{"results before the tool", `{"version":"2.1.0","runs":[{"results":[],"results":[],"tool":{"driver":{"name":"S"}}}]}`, "results", "runs[0].results"},
+		{"tool", `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"S"}},"tool":{"driver":{"name":"T"}}}]}`, "tool", "runs[0].tool"},
+		{"taxonomies", sarifLog(`{"name":"S"}`, `[]`, `,"taxonomies":[],"taxonomies":[]`), "taxonomies", "runs[0].taxonomies"},
+		{"artifacts", sarifLog(`{"name":"S"}`, `[]`, `,"artifacts":[],"artifacts":[]`), "artifacts", "runs[0].artifacts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			de := decodeErr(t, tt.doc, findings.Limits{}, findings.ErrInvalid)
+			assert.Equal(t, tt.path, de.Path)
+			assert.Contains(t, de.Error(), `duplicate key "`+tt.key+`"`)
+			q := `"` + tt.key + `"`
+			assert.Equal(t, int64(strings.LastIndex(tt.doc, q)+len(q)), de.Offset)
+		})
+	}
+	// Keys the decoder skips, and keys inside a result, may repeat: the
+	// last one wins, as in encoding/json.
+	doc := `{"version":"2.1.0","x":1,"x":2,"runs":[{"tool":{"driver":{"name":"S"}},"invocations":[],"invocations":[],"results":[{"ruleId":"A","ruleId":"B"}]}]}`
+	for _, seek := range []bool{true, false} {
+		fs, err := decodeAll(t, "dup.sarif", []byte(doc), seek, findings.Limits{})
+		require.NoError(t, err)
+		require.Len(t, fs, 1)
+		assert.Equal(t, "B", fs[0].RuleID)
+	}
+}
+
+func TestInvalidUTF8BecomesReplacementCharacter(t *testing.T) {
+	doc := sarifLog(`{"name":"S"}`, "[{\"ruleId\":\"R\",\"message\":{\"text\":\"m\x80\"},\"fingerprints\":{\"k\xff\":\"v\x80w\"},\"partialFingerprints\":{\"p\":\"ok\"}}]", "")
+	for _, seek := range []bool{true, false} {
+		fs, err := decodeAll(t, "utf8.sarif", []byte(doc), seek, findings.Limits{})
+		require.NoError(t, err)
+		require.Len(t, fs, 1)
+		assert.Equal(t, "m\uFFFD", fs[0].Title)
+		assert.Equal(t, map[string]string{"k\uFFFD": "v\uFFFDw", "p": "ok"}, fs[0].Fingerprints)
+	}
+}
+
+func TestLongBaseURIIsNotResolved(t *testing.T) {
+	base := "file:///" + strings.Repeat("d/", maxBaseURI/2)
+	loc := `[{"ruleId":"R","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.go","uriBaseId":"B"}}}]}]`
+	f := decodeOne(t, sarifLog(`{"name":"S"}`, loc, `,"originalUriBaseIds":{"B":{"uri":"`+base+`"}}`))
+	assert.Equal(t, "a.go", f.Location.Path, "a base over maxBaseURI stays unresolved")
+	assert.Equal(t, "B", f.Location.URIBaseID)
+	short := base[:maxBaseURI-1] + "/"
+	f = decodeOne(t, sarifLog(`{"name":"S"}`, loc, `,"originalUriBaseIds":{"B":{"uri":"`+short+`"}}`))
+	assert.Equal(t, short+"a.go", f.Location.Path, "a base of maxBaseURI bytes is resolved")
+}

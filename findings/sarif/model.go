@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"unicode/utf8"
 
 	gosarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
@@ -129,7 +130,10 @@ var errFingerprint = errors.New("a fingerprint must be a string")
 func (f *fingerprint) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) >= 2 && b[0] == '"':
-		if bytes.IndexByte(b, '\\') < 0 {
+		// The fast path keeps the bytes as they are: only when they need
+		// neither unescaping nor replacing (invalid UTF-8 becomes U+FFFD,
+		// as encoding/json does everywhere else).
+		if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b[1:len(b)-1]) {
 			*f = fingerprint(b[1 : len(b)-1])
 			return nil
 		}

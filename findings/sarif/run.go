@@ -209,9 +209,20 @@ func (rs *runState) baseURI(id string) string {
 	return u
 }
 
+// maxBaseURI bounds a resolved originalUriBaseIds entry, in bytes. Every
+// result relative to a base gets its own copy of the base joined to its
+// URI, so a long base would multiply what a document costs by its number
+// of results; real bases are short directory URIs. A longer base is not
+// resolved: results keep their URI as written.
+const maxBaseURI = 4 << 10
+
+// maxBaseDepth bounds how many uriBaseIds a base may be relative to in
+// turn; a longer chain, or a cycle, is not resolved.
+const maxBaseDepth = 16
+
 func (rs *runState) resolveBase(id string, depth int) string {
 	e := rs.bases[id]
-	if e == nil || depth > 16 {
+	if e == nil || depth > maxBaseDepth || len(e.URI) > maxBaseURI {
 		return ""
 	}
 	u := e.URI
@@ -221,6 +232,9 @@ func (rs *runState) resolveBase(id string, depth int) string {
 			return ""
 		}
 		u = joinURI(p, u)
+		if len(u) > maxBaseURI {
+			return ""
+		}
 	}
 	return u
 }

@@ -146,6 +146,7 @@ func (d *decoder) end() error {
 
 // object reads the members of the report object.
 func (d *decoder) object() error {
+	var keys jsonstream.Keys
 	for d.dec.More() {
 		tok, err := d.dec.Token()
 		if err != nil {
@@ -154,6 +155,12 @@ func (d *decoder) object() error {
 		key, ok := tok.(string)
 		if !ok {
 			return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.offset(), Err: fmt.Errorf("%w: object key expected", findings.ErrSyntax)}
+		}
+		switch key {
+		case "Results", "Resources", "Vulnerabilities", "Misconfigurations", "SchemaVersion", "Trivy", "ArtifactName", "ArtifactType", "Metadata", "ClusterName":
+			if keys.Seen(key) {
+				return &findings.DecodeError{File: d.opts.Name, Format: Format, Offset: d.offset(), Path: key, Err: jsonstream.DuplicateKey(key)}
+			}
 		}
 		if err := d.member(key); err != nil {
 			return err

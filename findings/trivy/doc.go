@@ -75,4 +75,32 @@
 // Results come first is read twice when the reader is an [io.ReadSeeker],
 // else its results are held until the header is read, bounded by
 // [findings.Limits].MaxDocumentBytes.
+//
+// # Hostile input
+//
+// Nesting depth and string size (object keys included) are checked by
+// [findings.Limits] as the bytes stream in: JSON nested 1,000,000 deep
+// fails at the byte of depth MaxDepth+1 (512 by default), and a 500 MB
+// string at its first byte beyond MaxStringBytes (16 MiB), with a
+// [*findings.LimitError]; the decoder stops reading within 64 KiB of
+// that byte, and encoding/json's buffer, which doubles, allocates about four times
+// MaxStringBytes on the way. Invalid UTF-8 inside a string is not an
+// error: each invalid byte becomes U+FFFD, as encoding/json does, so every
+// string handed out is valid UTF-8; a raw control character in a string
+// is [findings.ErrSyntax].
+//
+// A number is checked only where the decoder reads it: one that its
+// field cannot hold (1e400 anywhere, a fraction or more than 64 bits in an
+// integer field) is [findings.ErrInvalid] naming the field, while in a
+// member the decoder skips it is only syntax. NaN is not JSON:
+// [findings.ErrSyntax]. CVSS scores outside 0–10 are dropped
+// ([findings.Finding.Normalize]) and never give a severity.
+//
+// Duplicate keys of the report object that the decoder reads
+// (SchemaVersion, Trivy, ArtifactName, ArtifactType, Metadata,
+// ClusterName, Results, Resources, Vulnerabilities, Misconfigurations) are
+// [findings.ErrInvalid] ("duplicate key") at the second one. Inside a
+// result or a resource, decoded whole, the last of duplicate keys wins, as
+// in encoding/json. Paths and targets are kept as written (see
+// [findings.Location.LocalPath]).
 package trivy

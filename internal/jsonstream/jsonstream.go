@@ -17,6 +17,13 @@ import (
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
+// maxRead bounds what one Read asks of the underlying reader. encoding/json
+// asks for as much as its buffer has room for (16 MiB and more while it
+// holds a long string); reading in smaller steps makes a Reader stop within
+// maxRead bytes of a violation instead of reading ahead as far as the
+// caller's buffer allows.
+const maxRead = 64 << 10
+
 // Reader passes JSON bytes through while validating them and checking
 // [findings.Limits]. It runs a complete JSON lexer and grammar (RFC 8259,
 // with any number of top-level values, as a JSON stream has), so that it —
@@ -123,6 +130,9 @@ func (g *Reader) Read(p []byte) (int, error) {
 			g.err = err
 			return 0, err
 		}
+	}
+	if len(p) > maxRead {
+		p = p[:maxRead]
 	}
 	n, err := g.r.Read(p)
 	if n > 0 {

@@ -3,17 +3,26 @@ package jsonstream
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/aspmkit/aspm/findings"
 )
 
-// SkipValue reads and discards the next JSON value.
+// SkipValue reads and discards the next JSON value. A number that does not
+// fit a float64 (1e400) is skipped like any other: the value is not read,
+// so only its syntax matters (encoding/json's Token converts numbers, and
+// reports such a number as an *json.UnmarshalTypeError after consuming it).
 func SkipValue(dec *json.Decoder) error {
 	depth := 0
 	for {
 		tok, err := dec.Token()
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) && strings.HasPrefix(typ.Value, "number") {
+			tok, err = json.Number(""), nil
+		}
 		if err != nil {
 			if err == io.EOF {
 				return io.ErrUnexpectedEOF
@@ -102,4 +111,33 @@ func ExactOffset(err error, de *findings.DecodeError, dec *json.Decoder, bomLen,
 	case errors.As(err, &typ) && start >= 0:
 		de.Offset = start + typ.Offset + bomLen
 	}
+}
+
+// Keys remembers the keys of one JSON object that a decoder walks token by
+// token, so that it can reject a key that occurs twice. encoding/json keeps
+// the last of duplicate keys when it decodes an object whole; a decoder
+// that acts on each member as it streams by would instead act on both (emit
+// the findings of two "results" arrays, say), so it rejects the second one
+// with [DuplicateKey]. The zero value is ready to use; not safe for
+// concurrent use.
+type Keys struct {
+	seen map[string]struct{}
+}
+
+// Seen records key and reports whether it was recorded before.
+func (k *Keys) Seen(key string) bool {
+	if _, ok := k.seen[key]; ok {
+		return true
+	}
+	if k.seen == nil {
+		k.seen = make(map[string]struct{}, 8)
+	}
+	k.seen[key] = struct{}{}
+	return false
+}
+
+// DuplicateKey is the cause of an error about a key that occurs twice in
+// one object; it wraps [findings.ErrInvalid].
+func DuplicateKey(key string) error {
+	return fmt.Errorf("%w: duplicate key %s", findings.ErrInvalid, strconv.Quote(key))
 }

@@ -41,7 +41,8 @@ type Probe struct {
 	// level down as "parent.key" (for an array of objects under parent,
 	// its first element's keys as "parent[].key").
 	Keys []string
-	// Values holds scalar values by the same paths as Keys, as text.
+	// Values holds scalar values by the same paths as Keys, as text; of
+	// duplicate keys, the first one's.
 	Values map[string]string
 	// XMLRoot is the root element's name, and XMLAttrs its attributes by
 	// local name, for XML input.
@@ -189,7 +190,7 @@ func (p *Probe) value(dec *json.Decoder, path string, depth int) error {
 						return err
 					}
 				} else {
-					p.Values[path+"[]"] = scalar(tok)
+					p.setValue(path+"[]", tok)
 				}
 				continue
 			}
@@ -200,9 +201,18 @@ func (p *Probe) value(dec *json.Decoder, path string, depth int) error {
 		_, err := dec.Token()
 		return err
 	default:
-		p.Values[path] = scalar(tok)
+		p.setValue(path, tok)
 	}
 	return nil
+}
+
+// setValue records a scalar at path unless one was recorded there before:
+// of duplicate keys, the first decides the format, and the decoder it
+// picks then reports the duplicate.
+func (p *Probe) setValue(path string, tok json.Token) {
+	if _, ok := p.Values[path]; !ok {
+		p.Values[path] = scalar(tok)
+	}
 }
 
 func scalar(tok json.Token) string {

@@ -31,6 +31,11 @@ func TestNew(t *testing.T) {
 			assert.True(t, p.Has("RuleID"))
 			assert.False(t, p.Has("Other"))
 		}},
+		{"duplicate key: the first value", `{"@context":"https://openvex.dev/ns","@context":"x","n":1e400}`, func(t *testing.T, p *Probe) {
+			assert.Equal(t, []string{"@context", "@context", "n"}, p.Keys)
+			assert.Equal(t, "https://openvex.dev/ns", p.Value("@context"))
+			assert.Equal(t, "1e400", p.Value("n"), "numbers are kept as written")
+		}},
 		{"empty array", ` [ ] `, func(t *testing.T, p *Probe) { assert.True(t, p.EmptyArray) }},
 		{"null", "null\n", func(t *testing.T, p *Probe) { assert.Equal(t, JSON, p.Syntax); assert.True(t, p.EmptyArray) }},
 		{"stream", `{"config":{"protocol_version":"v1.0.0"}}` + "\n" + `{"progress":{}}`, func(t *testing.T, p *Probe) {
