@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/aspmkit/aspm/internal/limits"
 )
 
 // Normalize puts f in canonical form: an empty or invalid severity becomes
@@ -16,8 +19,14 @@ import (
 // empty kind becomes [KindOther]. A CVSS score outside 0–10 (or not a
 // number) is dropped, its vector kept, so that no score is ever taken from
 // a hostile or broken report; negative line and column numbers become 0,
-// and a region left all zero is removed. Decoders call it through
-// [Emitter].
+// and a region left all zero is removed. A title longer than 8 KiB, a
+// description longer than 64 KiB, or another text field (rule ID, tool,
+// location, package, vulnerability ID, reference) longer than 8 KiB is cut
+// at a character boundary and ends with [TruncatedMark], and only the
+// first 256 references are kept: a rule's or a report's texts are copied
+// into every finding, and these bounds keep a small hostile report from
+// making every finding (and the hashing of its ID) megabytes long.
+// Decoders call it through [Emitter].
 func (f *Finding) Normalize() {
 	if !f.Severity.Valid() {
 		f.Severity = SeverityUnknown
@@ -37,9 +46,15 @@ func (f *Finding) Normalize() {
 	for i := range f.RelatedLocations {
 		f.RelatedLocations[i].Region = normalizeRegion(f.RelatedLocations[i].Region)
 	}
+	f.Title = Truncate(f.Title, limits.MaxTitleBytes)
+	f.Description = Truncate(f.Description, limits.MaxDescriptionBytes)
+	f.boundFields()
 	f.CWEs = normalizeCWEs(f.CWEs)
 	f.VulnerabilityIDs = dedupe(f.VulnerabilityIDs, "")
 	f.References = dedupe(f.References, "")
+	if len(f.References) > limits.MaxReferences {
+		f.References = slices.Clip(f.References[:limits.MaxReferences])
+	}
 	if f.Package != nil {
 		f.Package.FixedVersions = dedupe(f.Package.FixedVersions, "")
 		f.Package.Paths = dedupe(f.Package.Paths, "")
@@ -51,6 +66,76 @@ func (f *Finding) Normalize() {
 	if len(f.Properties) == 0 {
 		f.Properties = nil
 	}
+}
+
+// TruncatedMark ends a title or description that [Finding.Normalize] cut.
+const TruncatedMark = " [truncated]"
+
+// Truncate returns s when it fits in max bytes, else its longest prefix
+// that ends on a character boundary and leaves room for [TruncatedMark],
+// followed by the mark (a copy, so that it does not keep s alive).
+// [Finding.Normalize] applies it to titles and descriptions; a decoder
+// that copies one text into many findings applies it once beforehand, so
+// that the findings share the short copy.
+func Truncate(s string, max int) string {
+	if len(s) <= max || max < len(TruncatedMark) {
+		return s
+	}
+	cut := max - len(TruncatedMark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.Clone(s[:cut]) + TruncatedMark
+}
+
+// boundFields truncates the text fields other than the title and the
+// description to limits.MaxFieldBytes.
+func (f *Finding) boundFields() {
+	const n = limits.MaxFieldBytes
+	for _, p := range []*string{&f.RuleID, &f.SeveritySource, &f.Confidence, &f.Tool.Name, &f.Tool.Version, &f.Tool.Vendor,
+		&f.SecretHash, &f.BaselineState, &f.Published, &f.Modified} {
+		*p = Truncate(*p, n)
+	}
+	boundLocation(&f.Location)
+	for i := range f.RelatedLocations {
+		boundLocation(&f.RelatedLocations[i])
+	}
+	if p := f.Package; p != nil {
+		p.Name, p.Version, p.Ecosystem, p.PURL = Truncate(p.Name, n), Truncate(p.Version, n), Truncate(p.Ecosystem, n), Truncate(p.PURL, n)
+		p.FixedVersions, p.Paths, p.Licenses = boundList(p.FixedVersions), boundList(p.Paths), boundList(p.Licenses)
+	}
+	for i := range f.CVSS {
+		f.CVSS[i].Version, f.CVSS[i].Vector, f.CVSS[i].Source = Truncate(f.CVSS[i].Version, n), Truncate(f.CVSS[i].Vector, n), Truncate(f.CVSS[i].Source, n)
+	}
+	f.VulnerabilityIDs, f.References = boundList(f.VulnerabilityIDs), boundList(f.References)
+	for k, v := range f.Fingerprints {
+		if len(v) > n {
+			f.Fingerprints[k] = Truncate(v, n)
+		}
+	}
+}
+
+func boundLocation(l *Location) {
+	const n = limits.MaxFieldBytes
+	for _, p := range []*string{&l.Path, &l.URIBaseID, &l.SnippetHash, &l.LogicalLocation, &l.URL, &l.Method, &l.Parameter, &l.Image, &l.Layer, &l.Target} {
+		*p = Truncate(*p, n)
+	}
+}
+
+// boundList returns ss with its strings truncated to
+// limits.MaxFieldBytes: ss itself when none is longer, else a copy (a
+// decoder may share one slice between findings).
+func boundList(ss []string) []string {
+	for i, s := range ss {
+		if len(s) > limits.MaxFieldBytes {
+			c := slices.Clone(ss)
+			for j := i; j < len(c); j++ {
+				c[j] = Truncate(c[j], limits.MaxFieldBytes)
+			}
+			return c
+		}
+	}
+	return ss
 }
 
 // normalizeRegion returns r with negative numbers made 0, or nil when

@@ -4,10 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aspmkit/aspm/internal/limits"
 )
 
 func TestNormalize(t *testing.T) {
@@ -164,4 +168,63 @@ func TestLimitsWithDefaults(t *testing.T) {
 	assert.Equal(t, 3, l.MaxDepth)
 	assert.Equal(t, 16<<20, l.MaxStringBytes)
 	assert.Equal(t, int64(1<<30), l.MaxDocumentBytes)
+}
+
+func TestNormalizeBoundsTexts(t *testing.T) {
+	long := strings.Repeat("€", 30<<10) // 90 KiB, three bytes per character
+	tests := []struct {
+		name    string
+		in      string
+		max     int
+		field   func(*Finding) *string
+		wantLen int // 0: unchanged
+	}{
+		{"short title", "SQL injection", limits.MaxTitleBytes, func(f *Finding) *string { return &f.Title }, 0},
+		{"title at the bound", strings.Repeat("a", limits.MaxTitleBytes), limits.MaxTitleBytes, func(f *Finding) *string { return &f.Title }, 0},
+		{"title one over", strings.Repeat("a", limits.MaxTitleBytes+1), limits.MaxTitleBytes, func(f *Finding) *string { return &f.Title }, limits.MaxTitleBytes},
+		{"description at the bound", strings.Repeat("d", limits.MaxDescriptionBytes), limits.MaxDescriptionBytes, func(f *Finding) *string { return &f.Description }, 0},
+		{"description of three-byte characters", long, limits.MaxDescriptionBytes, func(f *Finding) *string { return &f.Description }, limits.MaxDescriptionBytes - 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var f Finding
+			*tt.field(&f) = tt.in
+			f.Normalize()
+			got := *tt.field(&f)
+			if tt.wantLen == 0 {
+				assert.Equal(t, tt.in, got)
+				return
+			}
+			assert.Equal(t, tt.wantLen, len(got))
+			assert.LessOrEqual(t, len(got), tt.max)
+			assert.True(t, strings.HasSuffix(got, TruncatedMark))
+			assert.True(t, utf8.ValidString(got), "cut on a character boundary")
+			assert.True(t, strings.HasPrefix(tt.in, strings.TrimSuffix(got, TruncatedMark)))
+		})
+	}
+
+	shared := []string{"ok", strings.Repeat("p", limits.MaxFieldBytes+1)}
+	f := Finding{
+		RuleID:           strings.Repeat("r", 1<<20),
+		Tool:             Tool{Name: strings.Repeat("t", limits.MaxFieldBytes+1)},
+		Location:         Location{Path: strings.Repeat("/", 1<<20), Image: strings.Repeat("i", 1<<20)},
+		RelatedLocations: []Location{{Target: strings.Repeat("x", 1<<20)}},
+		Package:          &Package{PURL: "pkg:npm/" + strings.Repeat("a", 1<<20), Paths: shared},
+		Fingerprints:     map[string]string{"k": strings.Repeat("f", 1<<20)},
+	}
+	f.Normalize()
+	for name, got := range map[string]string{"rule": f.RuleID, "tool": f.Tool.Name, "path": f.Location.Path, "image": f.Location.Image,
+		"related": f.RelatedLocations[0].Target, "purl": f.Package.PURL, "package path": f.Package.Paths[1], "fingerprint": f.Fingerprints["k"]} {
+		assert.LessOrEqual(t, len(got), limits.MaxFieldBytes, name)
+		assert.True(t, strings.HasSuffix(got, TruncatedMark), name)
+	}
+	assert.Len(t, shared[1], limits.MaxFieldBytes+1, "a slice the decoder may share is copied, not changed")
+
+	f = Finding{}
+	for i := range limits.MaxReferences + 1 {
+		f.References = append(f.References, fmt.Sprintf("https://example.com/%d", i))
+	}
+	f.Normalize()
+	assert.Len(t, f.References, limits.MaxReferences)
+	assert.Equal(t, "https://example.com/0", f.References[0])
 }

@@ -9,6 +9,7 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/limits"
 )
 
 // ruleInfo is what a finding takes from its rule, computed once per rule.
@@ -33,14 +34,16 @@ type ruleInfo struct {
 }
 
 func (rs *runState) newRuleInfo(r *gosarif.ReportingDescriptor) *ruleInfo {
+	// Every result of the rule gets its texts: bound them once here, as
+	// Normalize would for each finding, so that the findings share them.
 	ri := &ruleInfo{
 		id:          str(r.ID),
-		name:        str(r.Name),
+		name:        findings.Truncate(str(r.Name), limits.MaxTitleBytes),
 		helpURI:     str(r.HelpURI),
 		messages:    r.MessageStrings,
-		description: mmsText(r.FullDescription),
-		shortDesc:   mmsText(r.ShortDescription),
-		help:        mmsText(r.Help),
+		description: findings.Truncate(mmsText(r.FullDescription), limits.MaxDescriptionBytes),
+		shortDesc:   findings.Truncate(mmsText(r.ShortDescription), limits.MaxDescriptionBytes),
+		help:        findings.Truncate(mmsText(r.Help), limits.MaxDescriptionBytes),
 	}
 	if ri.description == "" {
 		ri.description = ri.help

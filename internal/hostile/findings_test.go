@@ -953,3 +953,33 @@ func TestFindingsSARIFURIs(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingsRuleTextIsNotMultiplied decodes a small report whose one
+// rule has a 15 MiB description and 2,000 results: every finding carries
+// the rule's texts, so without Normalize's bounds each would hold (and
+// each ID would hash) the whole 15 MiB, 30 GB in all.
+func TestFindingsRuleTextIsNotMultiplied(t *testing.T) {
+	const results = 2000
+	var b strings.Builder
+	for i := range results {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"ruleId":"R1","message":{"text":"m%d"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"f%d.go"}}}]}`, i, i)
+	}
+	doc := hostile.Concat(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t","rules":[{"id":"R1","shortDescription":{"text":"`,
+		hostile.Repeat("T", 15<<20), `"},"fullDescription":{"text":"`, hostile.Repeat("D", 15<<20),
+		`"}}]}},"results":[`, b.String(), `]}]}`)
+	var fs []findings.Finding
+	findingsBounded(t, 512<<20, func() {
+		var err error
+		fs, _, err = findingsRun(t, findingsFormat{name: "sarif", decode: sarif.Decode}, "detect", doc, "big-rule.sarif")
+		require.NoError(t, err)
+	})
+	require.Len(t, fs, results)
+	for _, f := range fs {
+		require.LessOrEqual(t, len(f.Title), 8<<10)
+		require.LessOrEqual(t, len(f.Description), 64<<10)
+		require.True(t, strings.HasSuffix(f.Description, findings.TruncatedMark))
+	}
+}

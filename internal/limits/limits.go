@@ -24,6 +24,22 @@ const (
 	// results are not bounded by it.
 	MaxDocumentBytes = 1 << 30
 
+	// MaxTitleBytes and MaxDescriptionBytes bound a finding's title and
+	// description, and MaxReferences its reference list. Decoders copy a
+	// rule's texts into every finding of the rule, so without a bound a
+	// small report with one 15 MiB rule description and many results would
+	// make each finding carry (and each ID hash) the whole text. Real
+	// titles stay under a few hundred bytes and descriptions under 4 KiB.
+	MaxTitleBytes       = 8 << 10
+	MaxDescriptionBytes = 64 << 10
+	MaxReferences       = 256
+
+	// MaxFieldBytes bounds every other text field of a finding (rule ID,
+	// tool, location, package): decoders copy report-level values such as
+	// a Trivy artifact name into every finding as well. It is twice
+	// Linux's PATH_MAX, so that a path joined to its SARIF base URI fits.
+	MaxFieldBytes = 8 << 10
+
 	// SniffBytes is how much of an input the format detector reads before it
 	// decides which decoder applies.
 	SniffBytes = 64 << 10
