@@ -24,7 +24,13 @@ type Store interface {
 	// Load returns every record of a tenant's application.
 	Load(ctx context.Context, tenant, application string) ([]Record, error)
 	// Save writes the records of a compared scan, in one transaction: the
-	// records of result.Modified, taken from result.Records.
+	// records of result.Modified, taken from result.Records. The stores
+	// of this module write every field of an existing record but its
+	// triage, which is SetTriage's: they keep the triage the store holds,
+	// clearing it only when it no longer holds at the scan's time (as
+	// [Compare] does), so that a decision recorded between the Load and
+	// the Save of a [Track] is not lost. A new record is written with the
+	// result's triage.
 	Save(ctx context.Context, scan Scan, result Result) error
 	// SetTriage records an analyst's decision on a record (nil clears it).
 	SetTriage(ctx context.Context, tenant, application, id string, t *Triage) error
@@ -37,7 +43,9 @@ type Store interface {
 // Callers serialize Track calls for one tenant's application (one tracker
 // per application), as a CI pipeline does; the store's transaction keeps
 // concurrent calls from corrupting state, but the later one would be
-// compared with a baseline that misses the earlier one.
+// compared with a baseline that misses the earlier one. Triage decisions
+// ([Store.SetTriage]) may come at any time: one recorded while a Track
+// runs is kept (see [Store.Save]).
 func Track(ctx context.Context, s Store, scan Scan, opts Options) (Result, error) {
 	base, err := s.Load(ctx, scan.Tenant, scan.Application)
 	if err != nil {
@@ -69,6 +77,7 @@ func (m *MemoryStore) Load(ctx context.Context, tenant, application string) ([]R
 	for k, r := range m.records {
 		if k[0] == tenant && k[1] == application {
 			r.History = slices.Clone(r.History)
+			r.Triage = cloneTriage(r.Triage)
 			out = append(out, r)
 		}
 	}
@@ -76,31 +85,53 @@ func (m *MemoryStore) Load(ctx context.Context, tenant, application string) ([]R
 	return out, nil
 }
 
-// Save implements [Store].
+// Save implements [Store]: it writes the records of res.Modified, all or
+// none. An existing record keeps the triage the store holds, cleared when
+// it no longer holds at the scan's time; see [Store.Save].
 func (m *MemoryStore) Save(ctx context.Context, scan Scan, res Result) error {
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.records == nil {
-		m.records = map[[3]string]Record{}
 	}
 	byID := make(map[string]*Record, len(res.Records))
 	for i := range res.Records {
 		byID[res.Records[i].ID] = &res.Records[i]
 	}
 	for _, id := range res.Modified {
-		r, ok := byID[id]
-		if !ok {
+		if _, ok := byID[id]; !ok {
 			return fmt.Errorf("correlate: modified record %s missing from the result", id)
 		}
-		rec := *r
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.records == nil {
+		m.records = map[[3]string]Record{}
+	}
+	for _, id := range res.Modified {
+		rec := *byID[id]
 		rec.Tenant, rec.Application = scan.Tenant, scan.Application
 		rec.History = slices.Clone(rec.History)
-		m.records[[3]string{scan.Tenant, scan.Application, id}] = rec
+		k := [3]string{scan.Tenant, scan.Application, id}
+		if old, ok := m.records[k]; ok {
+			rec.Triage = nil
+			if old.Triage.Active(scan.At) {
+				rec.Triage = old.Triage
+			}
+		} else {
+			rec.Triage = cloneTriage(rec.Triage)
+		}
+		m.records[k] = rec
 	}
 	return nil
+}
+
+// cloneTriage returns a copy of t, so that the store and its callers do
+// not share one.
+func cloneTriage(t *Triage) *Triage {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
 }
 
 // SetTriage implements [Store].
@@ -115,12 +146,7 @@ func (m *MemoryStore) SetTriage(ctx context.Context, tenant, application, id str
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	if t != nil {
-		c := *t
-		r.Triage = &c
-	} else {
-		r.Triage = nil
-	}
+	r.Triage = cloneTriage(t)
 	m.records[k] = r
 	return nil
 }

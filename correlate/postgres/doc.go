@@ -67,8 +67,8 @@
 // Triage is [Store.SetTriage]'s: Save keeps the triage a record holds,
 // clearing it only when it no longer holds at the scan's time, as
 // [correlate.Compare] does. A decision an analyst records while a scan
-// is being compared is therefore never lost (the SQLite store and the
-// MemoryStore write the compared record's triage back, and lose it).
+// is being compared is therefore never lost; the SQLite store and the
+// MemoryStore follow the same rule.
 // Callers still serialize the tracking of one application (see
 // [correlate.Track]): two scans of one application compared at once
 // are each saved whole, but the later one was compared with a baseline

@@ -47,7 +47,23 @@ var recordColumns = []string{
 // versions, so batches stay small.
 const batchRows = 8
 
+// inactiveTriage is true for the stored triage of an existing record that
+// no longer holds at the scan's time (the parameter its %[1]d names): one
+// without a status, or with an expiry at or before the scan, as
+// [correlate.Triage.Active] decides. Times are stored as text that sorts
+// as the instants do; a scan without a time (stored as "") precedes every
+// expiry, as the zero time does.
+const inactiveTriage = `(records.triage IS NOT NULL AND (records.triage_status = '' OR
+	(records.triage_expires <> '' AND records.triage_expires <= ?%[1]d)))`
+
 // upsertSQL returns an INSERT of n records that replaces existing ones.
+// Its parameters are the n records' columns, then the scan's time.
+//
+// An existing record keeps the triage the store holds, cleared only when
+// it no longer holds at the scan's time: triage is [Store.SetTriage]'s,
+// and a decision recorded while the scan was being compared is kept.
+// (SQLite evaluates every expression of the SET clause on the row as it
+// was, so the three triage columns are cleared together.)
 func upsertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO records (")
@@ -61,13 +77,19 @@ func upsertSQL(n int) string {
 		b.WriteString(row)
 	}
 	b.WriteString(" ON CONFLICT (tenant, application, id) DO UPDATE SET ")
-	first := true
-	for _, c := range recordColumns[3:] {
-		if !first {
+	inactive := fmt.Sprintf(inactiveTriage, n*len(recordColumns)+1)
+	for i, c := range recordColumns[3:] {
+		if i > 0 {
 			b.WriteString(", ")
 		}
-		first = false
-		b.WriteString(c + " = excluded." + c)
+		switch c {
+		case "triage":
+			b.WriteString(c + " = CASE WHEN " + inactive + " THEN NULL ELSE records." + c + " END")
+		case "triage_status", "triage_expires":
+			b.WriteString(c + " = CASE WHEN " + inactive + " THEN '' ELSE records." + c + " END")
+		default:
+			b.WriteString(c + " = excluded." + c)
+		}
 	}
 	return b.String()
 }
@@ -139,7 +161,18 @@ func (e *rowEncoder) append(args []any, tenant, application string, r *correlate
 // scan in the scans table (with its counts by state) and writes the
 // records of res.Modified, taken from res.Records, under the scan's tenant
 // and application. After a crash the scan is either wholly applied or not
-// at all.
+// at all. The transaction takes the database's write lock when it begins,
+// so the records it updates are the latest committed ones.
+//
+// Save writes every field of a record but its triage: an existing record
+// keeps the triage the store holds, and loses it only when it no longer
+// holds at the scan's time (no status, or an expiry at or before it), as
+// [correlate.Compare] removes it. A triage set or cleared by
+// [Store.SetTriage] between the [Store.Load] and the Save of a
+// [correlate.Track] (an analyst in the portal while the CLI imports a
+// scan, in another process too) is thus kept, where writing the compared
+// record would undo it. A new record is written with the result's
+// triage. This is the correlate/postgres store's semantics.
 //
 // A result that names a modified record it does not hold, or a record
 // that cannot be stored and read back (a time outside years 1 to 9999, a
@@ -175,6 +208,10 @@ func (s *Store) Save(ctx context.Context, scan correlate.Scan, res correlate.Res
 		}
 	}
 
+	if err := s.lockWriter(ctx); err != nil {
+		return s.wrap(fmt.Sprintf("saving scan %q", scan.ID), err)
+	}
+	defer s.unlockWriter()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap("starting a transaction", err)
@@ -199,13 +236,14 @@ func (s *Store) Save(ctx context.Context, scan correlate.Scan, res correlate.Res
 
 	enc := newRowEncoder()
 	var batch *sql.Stmt
-	args := make([]any, 0, batchRows*len(recordColumns))
+	full := batchRows * len(recordColumns)
+	args := make([]any, 0, full+1) // the records' columns, then the scan's time
 	for _, id := range res.Modified {
 		rec := &res.Records[byID[id]]
 		if args, err = enc.append(args, scan.Tenant, scan.Application, rec, seq); err != nil {
 			return fmt.Errorf("%w: record %q: %w", ErrInvalidResult, id, err)
 		}
-		if len(args) < cap(args) {
+		if len(args) < full {
 			continue
 		}
 		if batch == nil {
@@ -214,13 +252,13 @@ func (s *Store) Save(ctx context.Context, scan correlate.Scan, res correlate.Res
 			}
 			defer batch.Close()
 		}
-		if _, err = batch.ExecContext(ctx, args...); err != nil {
+		if _, err = batch.ExecContext(ctx, append(args, at)...); err != nil {
 			return s.wrap(fmt.Sprintf("writing the records of scan %q", scan.ID), err)
 		}
 		args = args[:0]
 	}
 	if n := len(args) / len(recordColumns); n > 0 {
-		if _, err = tx.ExecContext(ctx, upsertSQL(n), args...); err != nil {
+		if _, err = tx.ExecContext(ctx, upsertSQL(n), append(args, at)...); err != nil {
 			return s.wrap(fmt.Sprintf("writing the records of scan %q", scan.ID), err)
 		}
 	}
@@ -247,6 +285,10 @@ func (s *Store) SetTriage(ctx context.Context, tenant, application, id string, t
 		}
 		triage, status = string(b), string(t.Status)
 	}
+	if err := s.lockWriter(ctx); err != nil {
+		return s.wrap(fmt.Sprintf("setting the triage of %q", id), err)
+	}
+	defer s.unlockWriter()
 	r, err := s.db.ExecContext(ctx, `UPDATE records SET triage = ?, triage_status = ?, triage_expires = ?
 		WHERE tenant = ? AND application = ? AND id = ?`, triage, status, expires, tenant, application, id)
 	if err != nil {

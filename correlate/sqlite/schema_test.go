@@ -162,6 +162,10 @@ func TestOpenRejectsAFileThatIsNotADatabase(t *testing.T) {
 	_, err := Open(context.Background(), path, Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), path)
+	assert.ErrorIs(t, err, ErrNotStore)
+	var de *DatabaseError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, path, de.Path)
 }
 
 func TestMigrationsAreWellFormed(t *testing.T) {

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -61,8 +63,8 @@ type Options struct {
 	// see [SynchronousNormal] (the default) and [SynchronousFull].
 	Synchronous Synchronous
 	// BusyTimeout is how long an operation waits for a lock held by
-	// another connection or process before failing; zero means
-	// [DefaultBusyTimeout].
+	// another connection or process before failing with [ErrBusy]; zero
+	// means [DefaultBusyTimeout].
 	BusyTimeout time.Duration
 }
 
@@ -71,16 +73,35 @@ type Options struct {
 //
 // The database runs in WAL mode: readers never block the writer nor each
 // other, and a [Store.Load] that runs during a [Store.Save] sees the state
-// before or after that scan, never part of it. Writers are serialized by
-// SQLite's lock, across processes too, waiting up to
-// [Options.BusyTimeout].
+// before or after that scan, never part of it. The writers of one Store
+// take turns; writers of different Stores and processes are serialized by
+// SQLite's lock, waiting up to [Options.BusyTimeout] (then failing with
+// [ErrBusy]).
 //
 // A Store is safe for concurrent use by multiple goroutines, and several
 // processes may open the same file.
 type Store struct {
 	db   *sql.DB
 	path string
+	// writer is held by the goroutine whose write transaction runs:
+	// writers of one Store queue here, in turn, instead of polling
+	// SQLite's lock (its busy handler sleeps between tries, and a
+	// writer that tries at the wrong moments can starve). Writers of
+	// other processes still meet at SQLite's lock.
+	writer chan struct{}
 }
+
+// lockWriter waits for this Store's turn to write, or for ctx to end.
+func (s *Store) lockWriter(ctx context.Context) error {
+	select {
+	case s.writer <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Store) unlockWriter() { <-s.writer }
 
 var _ correlate.Store = (*Store)(nil)
 
@@ -91,7 +112,13 @@ var _ correlate.Store = (*Store)(nil)
 // connection, so its body must not call the store.
 //
 // Open fails with a [*VersionError] for a database written by a newer
-// aspm, and with [ErrNotStore] for a database of another application.
+// aspm; with [ErrNotStore] for a database of another application or a
+// file that is not an SQLite database; with [ErrCannotOpen] for a
+// directory, a read-only file or one SQLite cannot open to write; with
+// [ErrCorrupt] for a file SQLite finds damaged (one truncated, for
+// example). Open reads the schema, not every page: damage elsewhere shows
+// when a read meets it, or at [Store.Check]. An empty file is an empty
+// database: Open makes it a store. Every error names the path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: empty database path", ErrInvalidOptions)
@@ -113,6 +140,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+		}
+		if err := writable(path, abs); err != nil {
+			return nil, err
 		}
 		name = fileURI(abs)
 	}
@@ -136,7 +166,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if memory {
 		db.SetMaxOpenConns(1)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, writer: make(chan struct{}, 1)}
 	if err := s.init(ctx, memory); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -158,6 +188,26 @@ func (s *Store) init(ctx context.Context, memory bool) error {
 		return fmt.Errorf("sqlite: %s: the file system does not support WAL mode (journal mode is %q)", s.path, mode)
 	}
 	return s.migrate(ctx, conn)
+}
+
+// writable refuses, before SQLite sees it, a path that is a directory or
+// a file without write permission (which SQLite would open read-only,
+// and which root could write all the same): a store writes, and a
+// read-only file says it should not be written. Other problems (a
+// missing directory, permissions) are left to SQLite.
+func writable(path, abs string) error {
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil // a new file, or SQLite reports what is wrong
+	}
+	switch {
+	case fi.IsDir():
+		return &DatabaseError{Path: path, Op: "opening", Code: codeCantOpen, Err: errors.New("it is a directory")}
+	case fi.Mode().Perm()&0o222 == 0:
+		return &DatabaseError{Path: path, Op: "opening", Code: codeReadOnly,
+			Err: fmt.Errorf("the file is read-only (mode %v)", fi.Mode().Perm())}
+	}
+	return nil
 }
 
 // fileURI turns an absolute path into an SQLite file: URI, escaping what
@@ -182,10 +232,10 @@ func fileURI(abs string) string {
 	return b.String()
 }
 
-// wrap prefixes a database error with the store's path and what was
-// being done.
+// wrap returns a database error as a [*DatabaseError] naming the store's
+// path, what was being done and SQLite's result code.
 func (s *Store) wrap(doing string, err error) error {
-	return fmt.Errorf("sqlite: %s: %s: %w", s.path, doing, err)
+	return &DatabaseError{Path: s.path, Op: doing, Code: resultCode(err), Err: err}
 }
 
 // Close implements [correlate.Store]: it closes the database. A clean
@@ -197,30 +247,43 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Check runs SQLite's integrity check over the whole database and returns
-// an error wrapping [ErrIntegrity] with SQLite's first messages when it
-// finds a problem.
+// Check runs SQLite's integrity check over the whole database. When it
+// finds a problem, or SQLite finds the file too damaged to check, the
+// error is a [*DatabaseError] that wraps [ErrIntegrity] (with SQLite's
+// first messages) and matches [ErrCorrupt]. It reads every page: run it
+// after a crash of the machine, a restore or a copy, not at every
+// [Open].
 func (s *Store) Check(ctx context.Context) error {
+	msgs, err := s.integrity(ctx)
+	if err != nil {
+		if c := resultCode(err); c == codeCorrupt || c == codeNotADB {
+			return &DatabaseError{Path: s.path, Op: "checking integrity", Code: codeCorrupt, Err: fmt.Errorf("%w: %w", ErrIntegrity, err)}
+		}
+		return s.wrap("checking integrity", err)
+	}
+	if len(msgs) == 1 && msgs[0] == "ok" {
+		return nil
+	}
+	return &DatabaseError{Path: s.path, Op: "checking integrity", Code: codeCorrupt,
+		Err: fmt.Errorf("%w: %s", ErrIntegrity, strings.Join(msgs, "; "))}
+}
+
+// integrity returns the first messages of SQLite's integrity check.
+func (s *Store) integrity(ctx context.Context) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check(10)`)
 	if err != nil {
-		return s.wrap("checking integrity", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var msgs []string
 	for rows.Next() {
 		var m string
 		if err := rows.Scan(&m); err != nil {
-			return s.wrap("checking integrity", err)
+			return nil, err
 		}
 		msgs = append(msgs, m)
 	}
-	if err := rows.Err(); err != nil {
-		return s.wrap("checking integrity", err)
-	}
-	if len(msgs) == 1 && msgs[0] == "ok" {
-		return nil
-	}
-	return fmt.Errorf("%w: %s: %s", ErrIntegrity, s.path, strings.Join(msgs, "; "))
+	return msgs, rows.Err()
 }
 
 // Version returns the schema version the database records.

@@ -22,7 +22,9 @@ type ConcurrentOptions struct {
 	// Triage adds an analyst who sets triage decisions on the records of
 	// one writer while it rescans them, and checks at the end that no
 	// decision was lost. Only stores that keep a triage set between the
-	// Load and the Save of a [correlate.Track] pass it.
+	// Load and the Save of a [correlate.Track] pass it: the MemoryStore,
+	// SQLite and PostgreSQL stores of this module do (see
+	// [correlate.Store]).
 	Triage bool
 }
 
@@ -114,7 +116,9 @@ func Concurrent(t *testing.T, s correlate.Store, opts ConcurrentOptions) {
 		go func() {
 			defer wg.Done()
 			sc := writerScan(writers-1, 1)
-			for n := 0; time.Now().Before(deadline); n++ {
+			// At least one decision, however slow the writers (but
+			// bounded, should the last writer fail).
+			for n := 0; time.Now().Before(deadline) || (n == 0 && time.Now().Before(deadline.Add(time.Minute))); {
 				recs, err := s.Load(ctx, sc.Tenant, sc.Application)
 				if err != nil {
 					errs <- fmt.Errorf("analyst: %w", err)
@@ -137,6 +141,7 @@ func Concurrent(t *testing.T, s correlate.Store, opts ConcurrentOptions) {
 					return
 				}
 				triaged[id] = tr
+				n++
 			}
 		}()
 	}

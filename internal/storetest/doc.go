@@ -18,7 +18,9 @@
 //	}
 //
 // The suite covers new, unchanged, updated, fixed and reopened findings,
-// triage with expiry and suppression, tenants and applications kept
+// triage with expiry and suppression, triage decisions recorded between
+// the Load and the Save of a tracked scan (kept, as [correlate.Store]
+// requires), tenants and applications kept
 // apart, times to the nanosecond (before 1970 and near year 9999 too),
 // finding properties and text a database may refuse, cancelled contexts,
 // and real scans: the demo scans of the repository and, when the shared
@@ -28,9 +30,12 @@
 //
 // [Concurrent] runs writers and readers against one store for a while:
 // 16 writers, two of them on one application, and 2 readers that check
-// that every load sees whole scans. At the end, every application must
-// hold exactly the records a [correlate.MemoryStore] holds after the same
-// scans: no update is lost. [Synthetic] builds the scans it uses.
+// that every load sees whole scans, and with [ConcurrentOptions.Triage]
+// an analyst who triages one writer's records meanwhile. At the end,
+// every application must hold exactly the records a
+// [correlate.MemoryStore] holds after the same scans, and every decision
+// the analyst made: no update is lost. [Synthetic] builds the scans it
+// uses.
 //
 // # Differences the suite allows
 //

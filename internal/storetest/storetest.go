@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) correlate.Store) {
 		{"DemoScans", demoScans},
 		{"Lifecycle", lifecycle},
 		{"Triage", triage},
+		{"TriageDuringTrack", triageDuringTrack},
 		{"TenantsAndApplications", scopes},
 		{"Times", times},
 		{"Text", text},
@@ -289,6 +291,61 @@ func triage(t *testing.T, p pair) {
 		err := st.SetTriage(ctx, "", "", "nope", &correlate.Triage{Status: correlate.FalsePositive})
 		assert.ErrorIs(t, err, correlate.ErrNotFound)
 		assert.ErrorIs(t, st.SetTriage(ctx, "other", "", a, nil), correlate.ErrNotFound)
+	}
+}
+
+// triageDuringTrack records decisions between the Load and the Save of
+// a tracked scan, as an analyst in the portal does while the CLI imports
+// one: the Save keeps every decision, a clearing too, and clears only a
+// triage that no longer holds at the scan's time.
+func triageDuringTrack(t *testing.T, p pair) {
+	ctx := context.Background()
+	r1 := p.track(SyntheticScan(50, 1))
+	kept, cleared := r1.Records[0].ID, r1.Records[1].ID
+	p.triage("", "", cleared, &correlate.Triage{Status: correlate.WontFix, Author: "ana"})
+	scan := SyntheticScan(50, 2)
+	for _, st := range []correlate.Store{p.mem, p.db} {
+		base, err := st.Load(ctx, "", "")
+		require.NoError(t, err)
+		res := correlate.Compare(base, scan, correlate.Options{})
+		lapsed := "" // a stored record the scan rewrites
+		for _, r := range r1.Records[2:] {
+			if slices.Contains(res.Modified, r.ID) {
+				lapsed = r.ID
+				break
+			}
+		}
+		require.NotEmpty(t, lapsed)
+		for _, id := range []string{kept, cleared, lapsed} {
+			require.Contains(t, res.Modified, id, "the scan rewrites %s", id)
+		}
+		// The decisions come after the Load.
+		require.NoError(t, st.SetTriage(ctx, "", "", kept, &correlate.Triage{Status: correlate.FalsePositive,
+			Author: "bo", Justification: "test code", At: scan.At.Add(-time.Minute)}))
+		require.NoError(t, st.SetTriage(ctx, "", "", cleared, nil))
+		require.NoError(t, st.SetTriage(ctx, "", "", lapsed, &correlate.Triage{Status: correlate.AcceptedRisk,
+			Author: "cy", Expires: scan.At}))
+		require.NoError(t, st.Save(ctx, scan, res))
+		recs, err := st.Load(ctx, "", "")
+		require.NoError(t, err)
+		got := map[string]*correlate.Triage{}
+		for _, r := range recs {
+			got[r.ID] = r.Triage
+		}
+		if assert.NotNil(t, got[kept], "%T lost a decision recorded during the scan", st) {
+			assert.Equal(t, correlate.FalsePositive, got[kept].Status)
+			assert.Equal(t, "test code", got[kept].Justification)
+		}
+		assert.Nil(t, got[cleared], "%T brought back a triage cleared during the scan", st)
+		assert.Nil(t, got[lapsed], "%T kept a triage that expired at the scan", st)
+	}
+	p.same("", "")
+	// The next scan, tracked as usual, sees the decision.
+	r3 := p.track(SyntheticScan(50, 3))
+	for _, c := range r3.Changes {
+		if c.ID == kept {
+			assert.True(t, c.Suppressed, "the false positive suppresses the finding")
+		}
 	}
 }
 

@@ -14,7 +14,7 @@ func TestMemoryStore(t *testing.T) {
 }
 
 func TestMemoryStoreConcurrent(t *testing.T) {
-	storetest.Concurrent(t, &correlate.MemoryStore{}, storetest.ConcurrentOptions{Duration: 300 * time.Millisecond})
+	storetest.Concurrent(t, &correlate.MemoryStore{}, storetest.ConcurrentOptions{Duration: 300 * time.Millisecond, Triage: true})
 }
 
 func TestSyntheticHasEveryState(t *testing.T) {
