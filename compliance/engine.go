@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,7 +26,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/aspmkit/aspm/compliance/policies"
-	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/internal/opasandbox"
 )
 
@@ -152,8 +152,10 @@ type Options struct {
 	// posture at once; zero means runtime.GOMAXPROCS(0) when New runs,
 	// and 1 evaluates every control in a single query. The controls are
 	// split into that many groups, keeping controls that read the same
-	// rules together (a rule two groups read is computed by both). The
-	// report does not depend on it.
+	// rules together (a rule two groups read is computed by both). A
+	// posture of fewer than 1,000 findings and assets is evaluated in a
+	// single query regardless, which is faster at that size. The report
+	// does not depend on it.
 	Parallelism int
 	// UnsafeCapabilities replaces the sandbox's capabilities (see
 	// opasandbox.Capabilities). Setting it lets policies call http.send
@@ -184,8 +186,17 @@ type Engine struct {
 	controls   []Control
 	frameworks *frameworkSet
 	groups     []evalGroup
+	single     *evalGroup // every control in one query, for small postures; nil with one group
 	each       []*opasandbox.Query
 }
+
+// parallelMinElements is the size of a posture (findings and assets)
+// below which the controls are evaluated in a single query even when the
+// engine has several groups: starting the goroutines and computing shared
+// rules twice costs more than it saves on a small posture (a posture of
+// five findings took twice as long in two groups as in one; see
+// BENCHMARKS.md).
+const parallelMinElements = 1000
 
 // evalGroup is a set of controls one prepared query evaluates.
 type evalGroup struct {
@@ -220,7 +231,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			errs = append(errs, &PolicyError{File: dir, Message: "not a readable directory"})
 			continue
 		}
-		errs = append(errs, loadFS(os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir)), sources))
+		fsys, closeRoot, err := dirFS(dir)
+		if err != nil {
+			errs = append(errs, &PolicyError{File: dir, Message: err.Error()})
+			continue
+		}
+		errs = append(errs, loadFS(fsys, filepath.ToSlash(filepath.Clean(dir)), sources))
+		_ = closeRoot() // read-only: nothing to lose
 	}
 	for _, b := range opts.Bundles {
 		errs = append(errs, loadBundle(b, opts.sandbox(), sources, data))
@@ -274,6 +291,17 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			}
 			e.groups = append(e.groups, evalGroup{idx: idx, q: q})
 		}
+		if len(e.groups) > 1 {
+			all := make([]int, len(controls))
+			for i := range all {
+				all[i] = i
+			}
+			q, err := opasandbox.Prepare(ctx, compiler, controlsQuery(controls), store, opts.sandbox())
+			if err != nil {
+				return nil, wrapPolicy(err)
+			}
+			e.single = &evalGroup{idx: all, q: q}
+		}
 	}
 	e.each = make([]*opasandbox.Query, len(controls))
 	for i := range controls {
@@ -295,6 +323,9 @@ func wrapPolicy(err error) error {
 // loadFS reads every *.rego file of fsys except *_test.rego into sources,
 // naming each prefix/path.
 func loadFS(fsys fs.FS, prefix string, sources map[string]string) error {
+	if _, ok := fsys.(limitFS); !ok {
+		fsys = limitFS{FS: fsys, max: MaxPolicyFileBytes}
+	}
 	return opasandbox.LoadFS(fsys, prefix, sources, func(file, message string) error {
 		return &PolicyError{File: file, Message: message}
 	})
@@ -309,14 +340,18 @@ func loadBundle(p string, sopts opasandbox.Options, sources map[string]string, d
 	}
 	var loader bundle.DirectoryLoader
 	if fi.IsDir() {
-		loader = bundle.NewDirectoryLoader(p)
+		// OPA's loader skips symbolic links: say so rather than leave a
+		// module out without a word.
+		if link := firstSymlink(p); link != "" {
+			return &PolicyError{File: link, Message: "bundle: a symbolic link (bundle directories are read without following links)"}
+		}
+		loader = bundle.NewDirectoryLoader(p).WithSizeLimitBytes(MaxPolicyFileBytes)
 	} else {
-		f, err := os.Open(p)
+		raw, err := readBundleFile(p)
 		if err != nil {
 			return &PolicyError{File: p, Message: "bundle: " + err.Error()}
 		}
-		defer f.Close()
-		loader = bundle.NewTarballLoaderWithBaseURL(f, p)
+		loader = bundle.NewTarballLoaderWithBaseURL(bytes.NewReader(raw), p).WithSizeLimitBytes(MaxPolicyFileBytes)
 	}
 	caps := sopts.UnsafeCapabilities
 	if caps == nil {
@@ -326,7 +361,7 @@ func loadBundle(p string, sopts opasandbox.Options, sources map[string]string, d
 		WithRegoVersion(ast.RegoV1).
 		WithCapabilities(caps).
 		WithProcessAnnotations(true).
-		WithSizeLimitBytes(limits.MaxDocumentBytes).
+		WithSizeLimitBytes(MaxPolicyFileBytes).
 		Read()
 	if err != nil {
 		var astErrs ast.Errors
@@ -468,13 +503,14 @@ func (e *Engine) Evaluate(ctx context.Context, posture any) (*Report, error) {
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error) {
 	rep := &Report{Version: ReportVersion, Controls: make([]Result, len(e.controls))}
-	errs := make([]error, len(e.groups))
-	if len(e.groups) == 1 {
-		errs[0] = e.evaluateGroup(ctx, e.groups[0], input, rep.Controls)
+	groups := e.groupsFor(input)
+	errs := make([]error, len(groups))
+	if len(groups) == 1 {
+		errs[0] = e.evaluateGroup(ctx, groups[0], input, rep.Controls)
 	} else {
 		var wg sync.WaitGroup
-		for g := range e.groups {
-			wg.Go(func() { errs[g] = e.evaluateGroup(ctx, e.groups[g], input, rep.Controls) })
+		for g := range groups {
+			wg.Go(func() { errs[g] = e.evaluateGroup(ctx, groups[g], input, rep.Controls) })
 		}
 		wg.Wait()
 	}
@@ -485,6 +521,34 @@ func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error)
 	}
 	rep.finish(e.frameworks)
 	return rep, nil
+}
+
+// groupsFor returns the groups that evaluate input: the single query for
+// a posture of fewer than parallelMinElements findings and assets, the
+// parallel groups otherwise.
+func (e *Engine) groupsFor(input ast.Value) []evalGroup {
+	if e.single == nil || postureElements(input) >= parallelMinElements {
+		return e.groups
+	}
+	return []evalGroup{*e.single}
+}
+
+// postureElements counts the findings and assets of a posture value
+// (lists of another type count nothing).
+func postureElements(input ast.Value) int {
+	obj, ok := input.(ast.Object)
+	if !ok {
+		return 0
+	}
+	n := 0
+	for _, key := range []string{"findings", "assets"} {
+		if t := obj.Get(ast.InternedTerm(key)); t != nil {
+			if a, ok := t.Value.(*ast.Array); ok {
+				n += a.Len()
+			}
+		}
+	}
+	return n
 }
 
 // evaluateGroup evaluates one group of controls and writes their results

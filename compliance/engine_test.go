@@ -479,7 +479,22 @@ func TestEngineRuntimeErrors(t *testing.T) {
 func engRuntimeErrors(t *testing.T, mfs fstest.MapFS, parallelism int) {
 	e, err := compliance.New(context.Background(), compliance.Options{DisableBuiltins: true, Policies: []fs.FS{mfs}, Parallelism: parallelism})
 	require.NoError(t, err)
-	rep, err := e.Evaluate(context.Background(), map[string]any{"a": true, "nan": "not a number"})
+	// A small input is evaluated in one query whatever the parallelism;
+	// one of 1,000 findings in the groups.
+	many := make([]any, 1000)
+	for i := range many {
+		many[i] = map[string]any{"id": fmt.Sprint(i)}
+	}
+	for _, input := range []map[string]any{
+		{"a": true, "nan": "not a number"},
+		{"a": true, "nan": "not a number", "findings": many},
+	} {
+		engRuntimeErrorsOn(t, e, input)
+	}
+}
+
+func engRuntimeErrorsOn(t *testing.T, e *compliance.Engine, input map[string]any) {
+	rep, err := e.Evaluate(context.Background(), input)
 	require.NoError(t, err)
 	want := map[string]compliance.Status{
 		"RT-01": compliance.StatusFail, "RT-02": compliance.StatusError, "RT-03": compliance.StatusError,

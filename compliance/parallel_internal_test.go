@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -55,5 +56,30 @@ func TestPartition(t *testing.T) {
 	for _, g := range part(2) {
 		in := slices.Contains(g, byPkg["data.aspm.controls.vm_sla"])
 		assert.Equal(t, in, slices.Contains(g, byPkg["data.aspm.controls.vm_sla_all"]), "vm_sla and vm_sla_all in one group: %v", g)
+	}
+}
+
+func TestPostureElements(t *testing.T) {
+	arr := func(n int) *ast.Term {
+		ts := make([]*ast.Term, n)
+		for i := range ts {
+			ts[i] = ast.ObjectTerm()
+		}
+		return ast.ArrayTerm(ts...)
+	}
+	tests := []struct {
+		name  string
+		input ast.Value
+		want  int
+	}{
+		{"not an object", ast.String("x"), 0},
+		{"empty", ast.NewObject(), 0},
+		{"findings and assets", ast.NewObject(ast.Item(ast.StringTerm("findings"), arr(7)), ast.Item(ast.StringTerm("assets"), arr(3))), 10},
+		{"findings not a list", ast.NewObject(ast.Item(ast.StringTerm("findings"), ast.StringTerm("x"))), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, postureElements(tt.input))
+		})
 	}
 }
