@@ -1,7 +1,6 @@
 package compliance
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,6 +25,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/aspmkit/aspm/compliance/policies"
+	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/internal/opasandbox"
 )
 
@@ -231,13 +231,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			errs = append(errs, &PolicyError{File: dir, Message: "not a readable directory"})
 			continue
 		}
-		fsys, closeRoot, err := dirFS(dir)
-		if err != nil {
-			errs = append(errs, &PolicyError{File: dir, Message: err.Error()})
-			continue
-		}
-		errs = append(errs, loadFS(fsys, filepath.ToSlash(filepath.Clean(dir)), sources))
-		_ = closeRoot() // read-only: nothing to lose
+		errs = append(errs, loadFS(os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir)), sources))
 	}
 	for _, b := range opts.Bundles {
 		errs = append(errs, loadBundle(b, opts.sandbox(), sources, data))
@@ -323,9 +317,6 @@ func wrapPolicy(err error) error {
 // loadFS reads every *.rego file of fsys except *_test.rego into sources,
 // naming each prefix/path.
 func loadFS(fsys fs.FS, prefix string, sources map[string]string) error {
-	if _, ok := fsys.(limitFS); !ok {
-		fsys = limitFS{FS: fsys, max: MaxPolicyFileBytes}
-	}
 	return opasandbox.LoadFS(fsys, prefix, sources, func(file, message string) error {
 		return &PolicyError{File: file, Message: message}
 	})
@@ -340,18 +331,14 @@ func loadBundle(p string, sopts opasandbox.Options, sources map[string]string, d
 	}
 	var loader bundle.DirectoryLoader
 	if fi.IsDir() {
-		// OPA's loader skips symbolic links: say so rather than leave a
-		// module out without a word.
-		if link := firstSymlink(p); link != "" {
-			return &PolicyError{File: link, Message: "bundle: a symbolic link (bundle directories are read without following links)"}
-		}
-		loader = bundle.NewDirectoryLoader(p).WithSizeLimitBytes(MaxPolicyFileBytes)
+		loader = bundle.NewDirectoryLoader(p)
 	} else {
-		raw, err := readBundleFile(p)
+		f, err := os.Open(p)
 		if err != nil {
 			return &PolicyError{File: p, Message: "bundle: " + err.Error()}
 		}
-		loader = bundle.NewTarballLoaderWithBaseURL(bytes.NewReader(raw), p).WithSizeLimitBytes(MaxPolicyFileBytes)
+		defer f.Close()
+		loader = bundle.NewTarballLoaderWithBaseURL(f, p)
 	}
 	caps := sopts.UnsafeCapabilities
 	if caps == nil {
@@ -361,7 +348,7 @@ func loadBundle(p string, sopts opasandbox.Options, sources map[string]string, d
 		WithRegoVersion(ast.RegoV1).
 		WithCapabilities(caps).
 		WithProcessAnnotations(true).
-		WithSizeLimitBytes(MaxPolicyFileBytes).
+		WithSizeLimitBytes(limits.MaxDocumentBytes).
 		Read()
 	if err != nil {
 		var astErrs ast.Errors

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/internal/jsonstream"
+	"github.com/aspmkit/aspm/internal/xmlstream"
 )
 
 // Format is this decoder's name, as used in findings.Source.Format and the
@@ -29,11 +30,20 @@ const Format = "cyclonedx"
 func Decode(r io.Reader, opts findings.DecodeOptions, h findings.Handler) error {
 	lim := opts.Limits.WithDefaults()
 	e := &errCtx{file: opts.Name}
-	raw, err := readAll(r, lim.MaxDocumentBytes)
+	// The limits are checked as the document is read, by an XML or a JSON
+	// guard, so that a hostile input stops the read where it breaks one.
+	var jg *jsonstream.Reader
+	raw, off, err := xmlstream.ReadAll(r, lim, func(r io.Reader) io.Reader {
+		jg = jsonstream.NewReader(r, lim)
+		return jg
+	})
 	if err != nil {
 		var le *findings.LimitError
-		if errors.As(err, &le) {
-			return e.err(lim.MaxDocumentBytes, "", err)
+		switch {
+		case jg != nil && jg.ErrOffset() >= 0:
+			return jsonstream.Error(err, jg, nil, e.file, Format, "")
+		case errors.As(err, &le):
+			return e.err(off, "", err)
 		}
 		return e.err(-1, "", err)
 	}
@@ -62,24 +72,6 @@ func Decode(r io.Reader, opts findings.DecodeOptions, h findings.Handler) error 
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
-// readAll reads r whole, failing with a [*findings.LimitError] when it holds
-// more than max bytes.
-func readAll(r io.Reader, max int64) ([]byte, error) {
-	var buf bytes.Buffer
-	lr := r
-	if max < math.MaxInt64 {
-		lr = io.LimitReader(r, max+1)
-	}
-	n, err := io.Copy(&buf, lr)
-	if err != nil {
-		return nil, err
-	}
-	if n > max {
-		return nil, &findings.LimitError{Limit: "MaxDocumentBytes", Max: max}
-	}
-	return buf.Bytes(), nil
-}
 
 // errCtx builds the decode errors of one input.
 type errCtx struct{ file string }
@@ -140,7 +132,7 @@ func decodeJSON(raw []byte, lim findings.Limits, e *errCtx) (*document, error) {
 		return nil, e.err(-1, "bomFormat", fmt.Errorf("%w: bomFormat is not a string", findings.ErrInvalid))
 	}
 	if format != "CycloneDX" {
-		return nil, e.err(-1, "bomFormat", fmt.Errorf("%w: bomFormat %q is not CycloneDX", findings.ErrUnsupportedFormat, format))
+		return nil, e.err(-1, "bomFormat", fmt.Errorf("%w: bomFormat %s is not CycloneDX", findings.ErrUnsupportedFormat, quote(format)))
 	}
 	if len(head.SpecVersion) == 0 {
 		return nil, e.err(-1, "specVersion", fmt.Errorf("%w: specVersion is missing", findings.ErrInvalid))
@@ -149,7 +141,7 @@ func decodeJSON(raw []byte, lim findings.Limits, e *errCtx) (*document, error) {
 		return nil, e.err(-1, "specVersion", fmt.Errorf("%w: specVersion is not a string", findings.ErrInvalid))
 	}
 	if _, ok := parseSpecVersion(version); !ok {
-		return nil, e.err(-1, "specVersion", fmt.Errorf("%w: CycloneDX specVersion %q (this decoder reads 1.0–1.7)", findings.ErrUnsupportedFormat, version))
+		return nil, e.err(-1, "specVersion", fmt.Errorf("%w: CycloneDX specVersion %s (this decoder reads 1.0–1.7)", findings.ErrUnsupportedFormat, quote(version)))
 	}
 
 	var bom cdx.BOM
@@ -204,7 +196,7 @@ func decodeXML(body []byte, bomLen int64, lim findings.Limits, e *errCtx) (*docu
 		var bom cdx.BOM
 		d := xml.NewDecoder(bytes.NewReader(body))
 		if err := d.Decode(&bom); err != nil {
-			return nil, e.err(bomLen+d.InputOffset(), "", fmt.Errorf("%w: %v", findings.ErrInvalid, err))
+			return nil, e.err(bomLen+d.InputOffset(), "", fmt.Errorf("%w: %s", findings.ErrInvalid, clipMessage(err.Error())))
 		}
 		doc = fromBOM(&bom)
 	} else {
@@ -216,13 +208,32 @@ func decodeXML(body []byte, bomLen int64, lim findings.Limits, e *errCtx) (*docu
 	return doc, nil
 }
 
+// clipMessage cuts an error message of cyclonedx-go or encoding/xml, which
+// may quote a whole value, to a few hundred bytes.
+func clipMessage(msg string) string {
+	const max = 256
+	if len(msg) > max {
+		return msg[:max] + "..."
+	}
+	return msg
+}
+
 // check rejects what the model cannot carry: a score that is not a finite
-// number (XML admits "NaN" and "Inf").
+// number (XML admits "NaN" and "Inf"), and a CVSS rating's score outside
+// CVSS's range of 0 to 10.
 func check(doc *document, e *errCtx) error {
 	for _, v := range doc.vulns {
 		for i, r := range v.ratings {
-			if r.score != nil && (math.IsNaN(*r.score) || math.IsInf(*r.score, 0)) {
-				return e.err(-1, v.path+".ratings["+itoa(i)+"].score", fmt.Errorf("%w: rating score is not a finite number", findings.ErrInvalid))
+			if r.score == nil {
+				continue
+			}
+			path := v.path + ".ratings[" + itoa(i) + "].score"
+			s := *r.score
+			if math.IsNaN(s) || math.IsInf(s, 0) {
+				return e.err(-1, path, fmt.Errorf("%w: rating score is not a finite number", findings.ErrInvalid))
+			}
+			if cvssVersion(r) != "" && !(s >= 0 && s <= 10) {
+				return e.err(-1, path, fmt.Errorf("%w: CVSS rating score %g is outside 0 to 10", findings.ErrInvalid, s))
 			}
 		}
 	}

@@ -320,8 +320,10 @@ func TestBadInput(t *testing.T) {
 		{"xml no namespace", `<bom version="1"/>`, findings.ErrUnsupportedFormat, 0, ""},
 		{"xml 2.0", `<bom xmlns="http://cyclonedx.org/schema/bom/2.0"/>`, findings.ErrUnsupportedFormat, 0, ""},
 		{"xml bad version attr", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="x"/>`, findings.ErrInvalid, -2, ""},
-		{"xml bad score", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><vulnerabilities><vulnerability><ratings><rating><score>x</score></rating></ratings></vulnerability></vulnerabilities></bom>`, findings.ErrInvalid, -2, ""},
-		{"xml NaN score", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><vulnerabilities><vulnerability><ratings><rating><score>NaN</score></rating></ratings></vulnerability></vulnerabilities></bom>`, findings.ErrInvalid, -1, "vulnerabilities[0].ratings[0].score"},
+		{"xml bad score", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><vulnerabilities><vulnerability><ratings><rating><score>x</score></rating></ratings></vulnerability></vulnerabilities></bom>`, findings.ErrInvalid, -2, "vulnerabilities[0].ratings[0].score"},
+		{"xml NaN score", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><vulnerabilities><vulnerability><ratings><rating><score>NaN</score></rating></ratings></vulnerability></vulnerabilities></bom>`, findings.ErrInvalid, -2, "vulnerabilities[0].ratings[0].score"},
+		{"xml score out of range", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><vulnerabilities><vulnerability><ratings><rating><score>11</score><method>CVSSv31</method></rating></ratings></vulnerability></vulnerabilities></bom>`, findings.ErrInvalid, -1, "vulnerabilities[0].ratings[0].score"},
+		{"json score out of range", `{"bomFormat":"CycloneDX","specVersion":"1.4","vulnerabilities":[{"ratings":[{"score":-1,"method":"CVSSv3"}]}]}`, findings.ErrInvalid, -1, "vulnerabilities[0].ratings[0].score"},
 		{"xml ext bad score", `<bom xmlns="http://cyclonedx.org/schema/bom/1.1" xmlns:v="http://cyclonedx.org/schema/ext/vulnerability/1.0"><components><component type="library"><name>a</name><v:vulnerabilities><v:vulnerability><v:ratings><v:rating><v:score><v:base>zz</v:base></v:score></v:rating></v:ratings></v:vulnerability></v:vulnerabilities></component></components></bom>`, findings.ErrInvalid, -2, "component[0].vulnerabilities[0]"},
 		{"xml latin1", `<?xml version="1.0" encoding="ISO-8859-1"?><bom xmlns="http://cyclonedx.org/schema/bom/1.4"/>`, findings.ErrSyntax, -2, ""},
 	} {
@@ -375,8 +377,10 @@ func TestLimits(t *testing.T) {
 		{"json depth", nestJSON(8), nestJSON(9), findings.Limits{MaxDepth: 8}, "MaxDepth", int64(len(`{"bomFormat":"CycloneDX","specVersion":"1.4","x":`) + 7)},
 		{"xml depth", nestXML(8), nestXML(9), findings.Limits{MaxDepth: 8}, "MaxDepth", int64(len(`<bom xmlns="http://cyclonedx.org/schema/bom/1.4">`) + 7*3)},
 		{"json string", strJSON(64), strJSON(65), findings.Limits{MaxStringBytes: 64}, "MaxStringBytes", int64(len(`{"bomFormat":"CycloneDX","specVersion":"1.4","x":"`) + 64)},
-		{"xml text", strXML(64), strXML(65), findings.Limits{MaxStringBytes: 64}, "MaxStringBytes", int64(len(`<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><x>`))},
-		{"xml attribute", attrXML(64), attrXML(65), findings.Limits{MaxStringBytes: 64}, "MaxStringBytes", 0},
+		// XML limits are checked on the raw bytes as they are read: the
+		// offset is that of the first byte beyond the limit.
+		{"xml text", strXML(64), strXML(65), findings.Limits{MaxStringBytes: 64}, "MaxStringBytes", int64(len(`<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><x>`) + 64)},
+		{"xml attribute", attrXML(64), attrXML(65), findings.Limits{MaxStringBytes: 64}, "MaxStringBytes", int64(len(`<bom xmlns="http://cyclonedx.org/schema/bom/1.4" serialNumber="`) + 64)},
 		{"json document", base, base + " ", findings.Limits{MaxDocumentBytes: int64(len(base))}, "MaxDocumentBytes", int64(len(base))},
 		{"json document with bom", "\xEF\xBB\xBF" + base, "\xEF\xBB\xBF" + base + " ", findings.Limits{MaxDocumentBytes: int64(len(base) + 3)}, "MaxDocumentBytes", int64(len(base) + 3)},
 		{"xml document", baseXML, baseXML + "\n", findings.Limits{MaxDocumentBytes: int64(len(baseXML))}, "MaxDocumentBytes", int64(len(baseXML))},

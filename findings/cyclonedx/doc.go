@@ -28,8 +28,34 @@
 // bounded by [findings.Limits] MaxDocumentBytes (counting every input byte,
 // a byte order mark included): a document of exactly that size decodes, one
 // byte more fails with a [*findings.LimitError] at that offset. MaxDepth and
-// MaxStringBytes bound nesting and strings (JSON strings in input bytes, XML
-// text nodes and attribute values after entity decoding).
+// MaxStringBytes bound nesting and strings, and are checked as the
+// document is read, so that a hostile one stops the read where it breaks
+// them (see Hostile input).
+//
+// # Hostile input
+//
+// The bytes pass through a guard as they are read: JSON through
+// internal/jsonstream's (syntax, nesting, strings in input bytes), XML
+// through internal/xmlstream's (text nodes, attribute values, comments,
+// CDATA sections, processing instructions and DOCTYPEs in input bytes,
+// quotes, '<' and '>' inside included; tags of more than 64 KiB of names
+// and spaces; nesting). A 500 MB string thus fails after about
+// MaxStringBytes has been read. Below those limits, a document is held
+// whole: memory grows with its size (an XML BOM of many small elements
+// costs about 100 bytes of short-lived allocation per input byte).
+//
+// No XML entity is expanded but XML's five and character references: an
+// entity bomb or an external entity (XXE) is a [findings.ErrSyntax] at its
+// first reference, and no file a DOCTYPE names is ever read. Invalid
+// UTF-8 and a NUL are syntax errors in XML; in JSON strings, invalid
+// UTF-8 becomes U+FFFD, as encoding/json does. A rating's score must be a
+// finite number (in XML, a decimal one: "NaN", "INF" and hexadecimal
+// floats are [findings.ErrInvalid] naming the score's path), and the score
+// of a CVSS rating lies from 0 to 10; a number too small for float64
+// (1e-400) reads as 0. An element or key given twice where one is
+// expected (a vulnerability's id, an analysis state) is not rejected: the
+// last one wins, as encoding/json and encoding/xml decode them. Error
+// messages quote at most 64 bytes of a bad value.
 //
 // # Findings
 //

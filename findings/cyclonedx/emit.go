@@ -77,7 +77,7 @@ func vexOf(v *vuln) (*findings.VEXAnalysis, error) {
 	}
 	st, ok := findings.VEXStatusFromCycloneDX(a.state)
 	if !ok {
-		return nil, fmt.Errorf("%w: unknown analysis state %q", findings.ErrInvalid, a.state)
+		return nil, fmt.Errorf("%w: unknown analysis state %s", findings.ErrInvalid, quote(a.state))
 	}
 	va := &findings.VEXAnalysis{
 		Status:          st,

@@ -59,6 +59,8 @@ func scanXML(body []byte, base int64, lim findings.Limits, e *errCtx) (*xmlScan,
 		curAt      int // stack length at cur's element
 		curRating  *rating
 		extInComp  = map[*component]int{}
+		nVulns     int // vulnerabilities of the BOM seen so far
+		nRatings   int // ratings of the current one
 	)
 	for {
 		start := d.InputOffset()
@@ -99,6 +101,12 @@ func scanXML(body []byte, base int64, lim findings.Limits, e *errCtx) (*xmlScan,
 			}
 			parent := stack[len(stack)-1]
 			inNS := t.Name.Space == s.ns
+			if inNS && len(stack) == 2 && t.Name.Local == "vulnerability" && parent.name.Local == "vulnerabilities" {
+				nVulns, nRatings = nVulns+1, 0
+			}
+			if inNS && len(stack) == 4 && t.Name.Local == "rating" && parent.name.Local == "ratings" {
+				nRatings++
+			}
 			switch {
 			case cur != nil:
 				rel := relPath(stack[curAt:], t.Name.Local)
@@ -172,6 +180,14 @@ func scanXML(body []byte, base int64, lim findings.Limits, e *errCtx) (*xmlScan,
 			if f.name.Space != s.ns {
 				continue
 			}
+			// bom/vulnerabilities/vulnerability/ratings/rating/score: checked
+			// here, where its place is known, rather than by cyclonedx-go.
+			if f.name.Local == "score" && len(stack) == 5 && stack[4].name.Local == "rating" && stack[3].name.Local == "ratings" &&
+				stack[2].name.Local == "vulnerability" && stack[1].name.Local == "vulnerabilities" {
+				if err := checkScore(val); err != nil {
+					return nil, e.err(base+start, fmt.Sprintf("vulnerabilities[%d].ratings[%d].score", nVulns-1, nRatings-1), err)
+				}
+			}
 			parent := stack[len(stack)-1]
 			if c := parent.comp; c != nil {
 				switch f.name.Local {
@@ -221,12 +237,12 @@ func scanXML(body []byte, base int64, lim findings.Limits, e *errCtx) (*xmlScan,
 // root checks the root element and records the version and serial number.
 func (s *xmlScan) root(t xml.StartElement, e *errCtx, off int64) error {
 	if t.Name.Local != "bom" || !strings.HasPrefix(t.Name.Space, bomNSPrefix) {
-		return e.err(off, "", fmt.Errorf("%w: root element <%s> in namespace %q is not a CycloneDX bom", findings.ErrUnsupportedFormat, t.Name.Local, t.Name.Space))
+		return e.err(off, "", fmt.Errorf("%w: root element <%s> in namespace %s is not a CycloneDX bom", findings.ErrUnsupportedFormat, clipName(t.Name.Local), quote(t.Name.Space)))
 	}
 	v := strings.TrimPrefix(t.Name.Space, bomNSPrefix)
 	minor, ok := parseSpecVersion(v)
 	if !ok {
-		return e.err(off, "", fmt.Errorf("%w: CycloneDX XML namespace version %q (this decoder reads 1.0–1.7)", findings.ErrUnsupportedFormat, v))
+		return e.err(off, "", fmt.Errorf("%w: CycloneDX XML namespace version %s (this decoder reads 1.0–1.7)", findings.ErrUnsupportedFormat, quote(v)))
 	}
 	s.minor, s.ns = minor, t.Name.Space
 	s.serial = attr(t, "serialNumber")
@@ -239,6 +255,22 @@ func parseSpecVersion(v string) (int, bool) {
 		return 0, false
 	}
 	return int(v[2] - '0'), true
+}
+
+// checkScore checks the text of a rating's score: a decimal number (the
+// "NaN", "INF" and hexadecimal forms strconv takes are not), finite. Its
+// range is checked once the rating's method is known (see check).
+func checkScore(val string) error {
+	decimal := val != ""
+	for i := 0; i < len(val); i++ {
+		if c := val[i]; !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+			decimal = false
+		}
+	}
+	if _, err := strconv.ParseFloat(val, 64); !decimal || err != nil {
+		return fmt.Errorf("%w: rating score %s is not a finite decimal number", findings.ErrInvalid, quote(val))
+	}
+	return nil
 }
 
 // setExt stores the text of an extension element at rel (a path of local
@@ -255,7 +287,7 @@ func setExt(v *vuln, r *rating, rel, val string) error {
 		}
 		f, err := strconv.ParseFloat(val, 64)
 		if err != nil {
-			return fmt.Errorf("%w: rating score %q is not a number", findings.ErrInvalid, val)
+			return fmt.Errorf("%w: rating score %s is not a number", findings.ErrInvalid, quote(val))
 		}
 		r.score = &f
 	case "ratings/rating/severity":
@@ -318,3 +350,24 @@ func attr(t xml.StartElement, local string) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// maxQuoted bounds how much of a bad value an error message repeats: a
+// value may be as long as MaxStringBytes.
+const maxQuoted = 64
+
+// quote quotes at most maxQuoted bytes of s for an error message, marking
+// a cut with "...".
+func quote(s string) string {
+	if len(s) > maxQuoted {
+		return strconv.Quote(s[:maxQuoted]) + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// clipName cuts an element name for an error message.
+func clipName(s string) string {
+	if len(s) > maxQuoted {
+		return s[:maxQuoted] + "..."
+	}
+	return s
+}

@@ -401,14 +401,25 @@ func addCVSS(f *findings.Finding, v *vuln, source string) error {
 	return nil
 }
 
+// parseScore parses a CVSS score: a decimal number from 0 to 10. Only
+// digits, '.', exponents and signs are accepted, so that the "NaN", "Inf"
+// and hexadecimal forms strconv.ParseFloat takes are rejected; a number
+// too small for float64 (1e-400) reads as 0.
 func parseScore(s, field string) (*float64, error) {
 	if s == "" {
 		return nil, nil
 	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(x >= 0 && x <= 10) {
-		return nil, &invalid{field, fmt.Sprintf("score %q is not a number from 0 to 10", s)}
+	decimal := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+			decimal = false
+		}
 	}
+	x, err := strconv.ParseFloat(s, 64)
+	if !decimal || err != nil || !(x >= 0 && x <= 10) {
+		return nil, &invalid{field, fmt.Sprintf("score %s is not a number from 0 to 10", quote(s))}
+	}
+	x += 0 // -0 reads as 0
 	return &x, nil
 }
 
@@ -494,3 +505,16 @@ func isVulnID(name string) bool {
 
 // isTrue reports whether an attribute or JSON value says true.
 func isTrue(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "true") }
+
+// maxQuoted bounds how much of a bad value an error message repeats: a
+// value may be as long as MaxStringBytes.
+const maxQuoted = 64
+
+// quote quotes at most maxQuoted bytes of s for an error message, marking
+// a cut with "...".
+func quote(s string) string {
+	if len(s) > maxQuoted {
+		return strconv.Quote(s[:maxQuoted]) + "..."
+	}
+	return strconv.Quote(s)
+}

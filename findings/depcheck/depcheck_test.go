@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -431,4 +432,41 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHostileRegressions holds what the hostile-input suite
+// (internal/hostile) found: a repeated field was read with its first
+// value, and CVSS scores took Go's hexadecimal floats and "-0".
+func TestHostileRegressions(t *testing.T) {
+	tests := []struct {
+		name  string
+		vulns string
+		want  error
+		path  string
+		score float64
+	}{
+		{name: "name twice", vulns: `<vulnerability source="NVD"><name>CVE-1</name><name>CVE-2</name></vulnerability>`,
+			want: findings.ErrInvalid, path: "analysis.dependencies.dependency[0].vulnerabilities.vulnerability[0].name"},
+		{name: "baseScore twice", vulns: `<vulnerability source="NVD"><name>CVE-1</name><cvssV3><baseScore>1</baseScore><baseScore>9</baseScore></cvssV3></vulnerability>`,
+			want: findings.ErrInvalid, path: "analysis.dependencies.dependency[0].vulnerabilities.vulnerability[0].cvssV3.baseScore"},
+		{name: "hexadecimal score", vulns: `<vulnerability source="NVD"><name>CVE-1</name><cvssV3><baseScore>0x1p-2</baseScore></cvssV3></vulnerability>`,
+			want: findings.ErrInvalid, path: "analysis.dependencies.dependency[0].vulnerabilities.vulnerability[0].cvssV3.baseScore"},
+		{name: "score 1e-400 reads as 0", vulns: `<vulnerability source="NVD"><name>CVE-1</name><cvssV3><baseScore>-1e-400</baseScore></cvssV3></vulnerability>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs, err := decode(t, xmlDoc(dep(tt.vulns)), findings.DecodeOptions{Name: "d.xml"})
+			if tt.want == nil {
+				require.NoError(t, err)
+				require.Len(t, fs, 1)
+				require.Len(t, fs[0].CVSS, 1)
+				assert.Equal(t, "0", fmt.Sprint(*fs[0].CVSS[0].Score))
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+			var de *findings.DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, tt.path, de.Path)
+		})
+	}
 }

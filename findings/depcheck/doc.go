@@ -58,4 +58,24 @@
 // JSON report is streamed one dependency at a time. The scanInfo and
 // projectInfo sections are applied to the dependencies that follow them,
 // as Dependency-Check writes them first.
+//
+// # Hostile input
+//
+// The XML report is read through internal/xmlstream, whose guard checks
+// the raw bytes before encoding/xml buffers them: a text node, an
+// attribute value, a comment, a CDATA section, a processing instruction
+// or a DOCTYPE longer than MaxStringBytes, a tag with more than 64 KiB of
+// names and spaces, or nesting deeper than MaxDepth fail with
+// [findings.ErrLimit] at the first byte beyond. One dependency is held in
+// memory at a time, bounded as a whole (4 × MaxStringBytes + 1 MiB of kept
+// text, attributes and elements; limit "MaxRecordBytes"). No entity is
+// expanded but XML's five and character references: an entity bomb or an
+// external entity (XXE) is a [findings.ErrSyntax], and no file a DOCTYPE
+// names is read. Invalid UTF-8 and a NUL are syntax errors. A dependency,
+// vulnerability or CVSS element that gives a single-valued element twice
+// (fileName, name, severity, baseScore...) is [findings.ErrInvalid] naming
+// it. A CVSS score must be a decimal number (digits, point, exponent):
+// "NaN", "Inf" and Go's hexadecimal floats are ErrInvalid, and a number
+// too small for float64 (1e-400) reads as 0. Error messages quote at most
+// 64 bytes of a bad value.
 package depcheck

@@ -21,7 +21,7 @@ func decodeXML(r io.Reader, opts findings.DecodeOptions, em *findings.Emitter) e
 	}
 	ns := strings.ToLower(root.Name.Space)
 	if root.Name.Local != rootElement || (ns != "" && !strings.Contains(ns, "dependency-check") && !strings.Contains(ns, "dependencycheck")) {
-		return s.Errorf(s.TokenOffset(), "", findings.ErrUnsupportedFormat, "root element <%s> in namespace %q is not a Dependency-Check <analysis>", root.Name.Local, root.Name.Space)
+		return s.Errorf(s.TokenOffset(), "", findings.ErrUnsupportedFormat, "root element <%s> in namespace %s is not a Dependency-Check <analysis>", clipName(root.Name.Local), quote(root.Name.Space))
 	}
 	var rep report
 	for {
@@ -86,7 +86,11 @@ func decodeDependenciesXML(s *xmlstream.Stream, em *findings.Emitter, rep report
 			if err != nil {
 				return err
 			}
-			if err := emitDependency(em, rep, dependencyFromXML(n)); err != nil {
+			d, err := dependencyFromXML(n)
+			if err == nil {
+				err = emitDependency(em, rep, d)
+			}
+			if err != nil {
 				var iv *invalid
 				if errors.As(err, &iv) {
 					return s.Errorf(start, dpath+"."+iv.field, findings.ErrInvalid, "%s", iv.msg)
@@ -99,7 +103,51 @@ func decodeDependenciesXML(s *xmlstream.Stream, em *findings.Emitter, rep report
 	}
 }
 
-func dependencyFromXML(n *xmlstream.Node) *dependency {
+// Single-valued elements of a <dependency>, of a vulnerability and of its
+// CVSS elements: a record that repeats one is [findings.ErrInvalid] rather
+// than silently read with one of its values.
+var (
+	dependencyFields = []string{"fileName", "filePath", "md5", "sha1", "sha256", "license",
+		"projectReferences", "identifiers", "vulnerabilities", "relatedDependencies"}
+	vulnFields = []string{"name", "severity", "description", "notes", "cvssV2", "cvssV3", "cvssV4", "cvssScore",
+		"cwes", "references", "vulnerableSoftware", "knownExploitedVulnerability"}
+	cvssFields = []string{"score", "baseScore", "vectorString", "version", "severity", "baseSeverity", "source",
+		"accessVector", "accessComplexity", "authentication", "authenticationr", "confidentialImpact",
+		"confidentialityImpact", "integrityImpact", "availabilityImpact", "attackVector", "attackComplexity",
+		"privilegesRequired", "userInteraction", "scope"}
+)
+
+// repeatedField returns the path of the first single-valued element that
+// dependency n repeats, or "".
+func repeatedField(n *xmlstream.Node) string {
+	if name := n.Repeated(dependencyFields...); name != "" {
+		return name
+	}
+	seen := map[string]int{}
+	for _, v := range n.Child("vulnerabilities").Elems() {
+		i := seen[v.Name]
+		seen[v.Name]++
+		if v.Name != "vulnerability" && v.Name != "suppressedVulnerability" {
+			continue
+		}
+		path := fmt.Sprintf("vulnerabilities.%s[%d].", v.Name, i)
+		if name := v.Repeated(vulnFields...); name != "" {
+			return path + name
+		}
+		for _, c := range []string{"cvssV2", "cvssV3", "cvssV4"} {
+			if name := v.Child(c).Repeated(cvssFields...); name != "" {
+				return path + c + "." + name
+			}
+		}
+	}
+	return ""
+}
+
+func dependencyFromXML(n *xmlstream.Node) (*dependency, error) {
+	if path := repeatedField(n); path != "" {
+		name := path[strings.LastIndexByte(path, '.')+1:]
+		return nil, &invalid{path, fmt.Sprintf("<%s> given more than once", name)}
+	}
 	d := &dependency{
 		fileName: n.Get("fileName"),
 		filePath: n.Get("filePath"),
@@ -129,7 +177,7 @@ func dependencyFromXML(n *xmlstream.Node) *dependency {
 		seen[v.Name]++
 		d.vulns = append(d.vulns, vu)
 	}
-	return d
+	return d, nil
 }
 
 // identifiersFromXML collects package ids (schema 2+), and maven and cpe
@@ -246,4 +294,13 @@ func first(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// clipName cuts an element name for an error message: a name may be as long
+// as MaxTagMarkupBytes.
+func clipName(s string) string {
+	if len(s) > maxQuoted {
+		return s[:maxQuoted] + "..."
+	}
+	return s
 }

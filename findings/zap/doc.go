@@ -56,8 +56,27 @@
 // cweid, wascid or count outside its defined values is
 // [findings.ErrInvalid]. The XML report is read element by element (one
 // alertitem at a time) and bounded by MaxDocumentBytes, MaxDepth and
-// MaxStringBytes (text is measured as it streams in, between markup
-// delimiters); the JSON report is streamed one alert at a time. The JSON
+// MaxStringBytes; the JSON report is streamed one alert at a time. The JSON
 // header keys are applied to the sites that follow them, as ZAP writes
 // them first.
+//
+// # Hostile input
+//
+// The XML report is read through internal/xmlstream, whose guard checks
+// the raw bytes before encoding/xml buffers them: a text node, an
+// attribute value, a comment, a CDATA section, a processing instruction
+// or a DOCTYPE longer than MaxStringBytes (quotes, '<' and '>' inside
+// included), a tag with more than 64 KiB of names and spaces, or nesting
+// deeper than MaxDepth fail with [findings.ErrLimit] at the first byte
+// beyond, after reading at most that much. One alertitem is held in memory
+// at a time, bounded as a whole (4 × MaxStringBytes + 1 MiB of kept text,
+// attributes and elements; limit "MaxRecordBytes"), so an alert of
+// millions of elements fails too. No entity is expanded but XML's five and
+// character references: an entity bomb or an external entity (XXE) is a
+// [findings.ErrSyntax] at its first reference, and no file or URL a DOCTYPE
+// names is ever read. Invalid UTF-8 and characters XML forbids (a NUL) are
+// syntax errors at their offset. An alertitem or instance that gives a
+// single-valued element twice (riskcode, confidence, pluginid, uri...) is
+// [findings.ErrInvalid] naming it, rather than read with one of the
+// values. Error messages quote at most 64 bytes of a bad value.
 package zap

@@ -100,7 +100,11 @@ func decodeAlertsXML(s *xmlstream.Stream, em *findings.Emitter, hdr header, st s
 			if err != nil {
 				return err
 			}
-			if err := emitAlert(em, hdr, st, alertFromXML(node)); err != nil {
+			a, err := alertFromXML(node)
+			if err == nil {
+				err = emitAlert(em, hdr, st, a)
+			}
+			if err != nil {
 				var iv *invalid
 				if errors.As(err, &iv) {
 					return s.Errorf(start, itemPath+"."+iv.field, findings.ErrInvalid, "%s", iv.msg)
@@ -113,8 +117,27 @@ func decodeAlertsXML(s *xmlstream.Stream, em *findings.Emitter, hdr header, st s
 	}
 }
 
+// alertFields are the single-valued elements of an <alertitem>, and
+// instanceFields those of an <instance>: a record that repeats one is
+// [findings.ErrInvalid] rather than silently read with one of its values.
+var (
+	alertFields = []string{"pluginid", "alertRef", "alert", "name", "riskcode", "confidence", "riskdesc",
+		"confidencedesc", "desc", "solution", "otherinfo", "reference", "cweid", "wascid", "sourceid", "count",
+		"instances", "tags", "uri", "method", "param", "attack", "evidence"}
+	instanceFields = []string{"uri", "method", "param", "attack", "evidence", "otherinfo",
+		"requestheader", "requestbody", "responseheader", "responsebody"}
+)
+
 // alertFromXML reads an <alertitem>.
-func alertFromXML(n *xmlstream.Node) *alert {
+func alertFromXML(n *xmlstream.Node) (*alert, error) {
+	if name := n.Repeated(alertFields...); name != "" {
+		return nil, &invalid{name, fmt.Sprintf("<%s> given more than once", name)}
+	}
+	for i, c := range n.Child("instances").All("instance") {
+		if name := c.Repeated(instanceFields...); name != "" {
+			return nil, &invalid{fmt.Sprintf("instances.instance[%d].%s", i, name), fmt.Sprintf("<%s> given more than once", name)}
+		}
+	}
 	a := &alert{
 		pluginID:       n.Get("pluginid"),
 		alertRef:       n.Get("alertRef"),
@@ -145,7 +168,7 @@ func alertFromXML(n *xmlstream.Node) *alert {
 		a.direct = instanceFromXML(n)
 		a.direct.hasOtherinfo = false // the alert's own otherinfo applies
 	}
-	return a
+	return a, nil
 }
 
 // instanceFromXML reads an <instance> (or the instance fields of an old

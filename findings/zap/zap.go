@@ -169,7 +169,7 @@ func baseFinding(hdr header, s site, a *alert) (findings.Finding, *invalid) {
 	case "3":
 		f.Severity, f.SeveritySource = findings.SeverityHigh, "zap:riskcode"
 	default:
-		return f, &invalid{"riskcode", fmt.Sprintf("riskcode %q is not 0, 1, 2 or 3", a.riskcode)}
+		return f, &invalid{"riskcode", fmt.Sprintf("riskcode %s is not 0, 1, 2 or 3", quote(a.riskcode))}
 	}
 	switch a.confidence {
 	case "":
@@ -186,12 +186,12 @@ func baseFinding(hdr header, s site, a *alert) (findings.Finding, *invalid) {
 	case "4":
 		f.Confidence = "confirmed"
 	default:
-		return f, &invalid{"confidence", fmt.Sprintf("confidence %q is not 0, 1, 2, 3 or 4", a.confidence)}
+		return f, &invalid{"confidence", fmt.Sprintf("confidence %s is not 0, 1, 2, 3 or 4", quote(a.confidence))}
 	}
 	if n, err := strconv.Atoi(a.cweid); err == nil && n > 0 {
 		f.CWEs = append(f.CWEs, "CWE-"+strconv.Itoa(n))
 	} else if a.cweid != "" && err != nil {
-		return f, &invalid{"cweid", fmt.Sprintf("cweid %q is not a number", a.cweid)}
+		return f, &invalid{"cweid", fmt.Sprintf("cweid %s is not a number", quote(a.cweid))}
 	}
 	f.References = urls(unwrap(a.ref))
 	props := map[string]any{}
@@ -202,13 +202,13 @@ func baseFinding(hdr header, s site, a *alert) (findings.Finding, *invalid) {
 	if n, err := strconv.Atoi(a.wascid); err == nil && n > 0 {
 		props["wascid"] = n
 	} else if a.wascid != "" && err != nil {
-		return f, &invalid{"wascid", fmt.Sprintf("wascid %q is not a number", a.wascid)}
+		return f, &invalid{"wascid", fmt.Sprintf("wascid %s is not a number", quote(a.wascid))}
 	}
 	setStr(props, "sourceid", a.sourceid)
 	if a.count != "" {
 		n, err := strconv.Atoi(a.count)
 		if err != nil || n < 0 {
-			return f, &invalid{"count", fmt.Sprintf("count %q is not a number", a.count)}
+			return f, &invalid{"count", fmt.Sprintf("count %s is not a number", quote(a.count))}
 		}
 		props["count"] = n
 	}
@@ -309,4 +309,17 @@ func urls(s string) []string {
 		}
 	}
 	return out
+}
+
+// maxQuoted bounds how much of a bad value an error message repeats: a
+// value may be as long as MaxStringBytes.
+const maxQuoted = 64
+
+// quote quotes at most maxQuoted bytes of s for an error message, marking
+// a cut with "...".
+func quote(s string) string {
+	if len(s) > maxQuoted {
+		return strconv.Quote(s[:maxQuoted]) + "..."
+	}
+	return strconv.Quote(s)
 }

@@ -454,3 +454,51 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestHostileRegressions holds what the hostile-input suite
+// (internal/hostile) found: a repeated field was read with its first
+// value; quotes in a text node let it past MaxStringBytes into
+// encoding/xml's buffer; a tag of many attributes and a record of many
+// elements had no bound.
+func TestHostileRegressions(t *testing.T) {
+	small := findings.DecodeOptions{Name: "z.xml", Limits: findings.Limits{MaxStringBytes: 64}}
+	tests := []struct {
+		name  string
+		in    string
+		opts  findings.DecodeOptions
+		want  error
+		limit string
+		path  string
+	}{
+		{name: "riskcode twice", in: xmlDoc(`<alertitem><pluginid>1</pluginid><alert>A</alert><riskcode>3</riskcode><riskcode>0</riskcode></alertitem>`),
+			opts: findings.DecodeOptions{Name: "z.xml"}, want: findings.ErrInvalid, path: "OWASPZAPReport.site[0].alerts.alertitem[0].riskcode"},
+		{name: "uri twice in an instance", in: xmlDoc(`<alertitem><pluginid>1</pluginid><alert>A</alert><instances><instance><uri>a</uri><uri>b</uri></instance></instances></alertitem>`),
+			opts: findings.DecodeOptions{Name: "z.xml"}, want: findings.ErrInvalid, path: "OWASPZAPReport.site[0].alerts.alertitem[0].instances.instance[0].uri"},
+		{name: "text of quotes", in: xmlDoc(`<alertitem><pluginid>1</pluginid><desc>` + strings.Repeat(`"'`, 33) + `</desc></alertitem>`),
+			opts: small, want: findings.ErrLimit, limit: "MaxStringBytes"},
+		{name: "a tag of many attributes", in: xmlDoc(`<alertitem><x` + strings.Repeat(` a=""`, 14000) + `/></alertitem>`),
+			opts: findings.DecodeOptions{Name: "z.xml"}, want: findings.ErrLimit, limit: "MaxTagMarkupBytes"},
+		{name: "a record of many elements", in: xmlDoc(`<alertitem>` + strings.Repeat(`<x/>`, 10000) + `</alertitem>`),
+			opts: small, want: findings.ErrLimit, limit: "MaxRecordBytes"},
+		{name: "a riskcode of 1 MB", in: xmlDoc(`<alertitem><pluginid>1</pluginid><riskcode>` + strings.Repeat("9", 1<<20) + `</riskcode></alertitem>`),
+			opts: findings.DecodeOptions{Name: "z.xml"}, want: findings.ErrInvalid, path: "OWASPZAPReport.site[0].alerts.alertitem[0].riskcode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decode(t, tt.in, tt.opts)
+			require.ErrorIs(t, err, tt.want)
+			assert.Less(t, len(err.Error()), 512, "short message")
+			var de *findings.DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, "z.xml", de.File)
+			if tt.path != "" {
+				assert.Equal(t, tt.path, de.Path)
+			}
+			if tt.limit != "" {
+				var le *findings.LimitError
+				require.ErrorAs(t, err, &le)
+				assert.Equal(t, tt.limit, le.Limit)
+			}
+		})
+	}
+}

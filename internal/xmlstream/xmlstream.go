@@ -1,12 +1,36 @@
 // Package xmlstream is the guarded XML reader of aspm's XML decoders
-// (findings/zap and findings/depcheck). A [Stream] bounds the document size,
-// the element depth and the size of text nodes and attribute values per
-// [findings.Limits], and converts every error to a [*findings.DecodeError]
+// (findings/zap, findings/depcheck, and the XML scans of findings/cyclonedx
+// and inventory/cyclonedx). A [Stream] bounds the input per
+// [findings.Limits] and converts every error to a [*findings.DecodeError]
 // naming the file, the byte offset and the path. Decoders walk the document
 // token by token with [Stream.Token] and read one record element at a time
 // into a small tree of [Node] values with [Stream.Element], so memory stays
 // proportional to the largest record, not to the document. A Stream is not
 // safe for concurrent use.
+//
+// # Limits
+//
+// A [Guard] checks the raw bytes before encoding/xml sees them, so that
+// nothing is buffered past a limit: the document (MaxDocumentBytes), each
+// text node, attribute value, comment, CDATA section, processing
+// instruction and directive (MaxStringBytes each, in input bytes), the
+// attribute values of one tag together (MaxStringBytes +
+// [MaxTagMarkupBytes]), the rest of a tag ([MaxTagMarkupBytes]) and the
+// nesting of elements (MaxDepth). Decoders
+// that must hold a whole document (CycloneDX) read it through a Guard.
+// [Stream.Element] also bounds what one record keeps in memory
+// ([RecordBudget]). Every broken limit is a
+// [*findings.LimitError], which matches [findings.ErrLimit].
+//
+// # Hostile input
+//
+// encoding/xml, which a Stream runs in strict mode, expands no entity
+// other than the five predefined ones and the character references: a
+// DOCTYPE is returned as a directive and never interpreted, so an entity
+// bomb ("billion laughs") or an external entity (XXE) is a syntax error
+// ("invalid character entity") at the first reference, and no file is
+// ever read. Invalid UTF-8 and characters outside XML's range (a NUL) are
+// syntax errors at their offset.
 package xmlstream
 
 import (
@@ -20,75 +44,12 @@ import (
 	"github.com/aspmkit/aspm/findings"
 )
 
-// guardReader passes the input through while enforcing MaxDocumentBytes and,
-// on the raw bytes, MaxStringBytes for runs of bytes between the delimiters
-// '<', '>', '"' and "'", so that a huge text node or attribute value fails
-// before encoding/xml has buffered it. A run never spans two text nodes or
-// attribute values, so this check never fires early (except by the 8 bytes
-// of "![CDATA[" for a CDATA section); text that contains quotes is checked
-// again, in decoded bytes, when its tokens arrive (see Stream.Token).
-type guardReader struct {
-	r       io.Reader
-	maxDoc  int64
-	maxText int
-	n       int64 // bytes passed on
-	run     int   // bytes since the last delimiter
-	err     error // sticky limit error
-	limitAt int64 // input offset of the byte that broke a limit, or -1
-	ioErr   error // a read error of the underlying reader
-}
-
-func (g *guardReader) Read(p []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	// Read at most one byte past the document limit, to detect it.
-	if rem := g.maxDoc - g.n + 1; int64(len(p)) > rem {
-		p = p[:rem]
-	}
-	n, err := g.r.Read(p)
-	if err != nil && err != io.EOF {
-		g.ioErr = err
-	}
-	limit := n
-	var docErr bool
-	if g.n+int64(n) > g.maxDoc {
-		limit = int(g.maxDoc - g.n)
-		docErr = true
-	}
-	for i := 0; i < limit; i++ {
-		switch p[i] {
-		case '<', '>', '"', '\'':
-			g.run = 0
-		default:
-			g.run++
-			if g.run > g.maxText {
-				g.err = &findings.LimitError{Limit: "MaxStringBytes", Max: int64(g.maxText)}
-				g.limitAt = g.n + int64(i)
-				g.n += int64(i)
-				return i, g.err
-			}
-		}
-	}
-	if docErr {
-		g.err = &findings.LimitError{Limit: "MaxDocumentBytes", Max: g.maxDoc}
-		g.limitAt = g.maxDoc
-		g.n = g.maxDoc
-		return limit, g.err
-	}
-	g.n += int64(n)
-	return n, err
-}
-
 // Stream reads tokens from a guarded encoding/xml Decoder, counting element
 // depth and text sizes, and converts every error to a
 // [*findings.DecodeError]. A Stream is not safe for concurrent use.
 type Stream struct {
 	dec      *xml.Decoder
-	g        *guardReader
+	g        *Guard
 	depth    int
 	maxDepth int
 	maxText  int
@@ -102,7 +63,7 @@ type Stream struct {
 // file and the decoder in the errors returned.
 func New(r io.Reader, opts findings.DecodeOptions, format string) *Stream {
 	l := opts.Limits.WithDefaults()
-	g := &guardReader{r: r, maxDoc: l.MaxDocumentBytes, maxText: l.MaxStringBytes, limitAt: -1}
+	g := NewGuard(r, l)
 	dec := xml.NewDecoder(g)
 	dec.Strict = true
 	return &Stream{dec: dec, g: g, maxDepth: l.MaxDepth, maxText: l.MaxStringBytes, file: opts.Name, format: format}
@@ -128,7 +89,7 @@ func (s *Stream) convert(err error, path string) error {
 	var syn *xml.SyntaxError
 	switch {
 	case errors.As(err, &le):
-		off := s.g.limitAt
+		off := s.g.ErrOffset()
 		if off < 0 {
 			off = s.dec.InputOffset()
 		}
@@ -274,11 +235,26 @@ type Node struct {
 }
 
 // Element reads the rest of an element whose start tag, start, was just
-// read into a tree, enforcing the limits (the total direct text of each
-// element is bounded by MaxStringBytes); path locates it in errors. drop
+// read into a tree, enforcing the limits; path locates it in errors. drop
 // names descendant elements whose text is only measured (in [Node.Size]),
-// not kept; it may be nil.
+// not kept; it may be nil. The total direct text of each element is
+// bounded by MaxStringBytes, and what the whole tree keeps by
+// [RecordBudget]: every element counts a fixed overhead
+// of a few hundred bytes plus its attributes and its kept text, so that a
+// record of millions of empty elements or of many large texts fails with a
+// [*findings.LimitError] ("MaxRecordBytes") instead of filling memory.
 func (s *Stream) Element(start xml.StartElement, path string, drop map[string]bool) (*Node, error) {
+	budget := RecordBudget(s.maxText)
+	kept := int64(0)
+	charge := func(n int64) error {
+		if kept += n; kept > budget {
+			return s.limit(s.before, path, "MaxRecordBytes", budget)
+		}
+		return nil
+	}
+	if err := charge(nodeOverhead + attrBytes(start.Attr)); err != nil {
+		return nil, err
+	}
 	root := &Node{Name: start.Name.Local, attr: start.Attr}
 	stack := []*Node{root}
 	texts := []*strings.Builder{{}}
@@ -290,6 +266,9 @@ func (s *Stream) Element(start xml.StartElement, path string, drop map[string]bo
 		top := stack[len(stack)-1]
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if err := charge(nodeOverhead + attrBytes(t.Attr)); err != nil {
+				return nil, err
+			}
 			c := &Node{Name: t.Name.Local, attr: t.Attr, dropped: drop[t.Name.Local]}
 			top.children = append(top.children, c)
 			stack = append(stack, c)
@@ -300,6 +279,9 @@ func (s *Stream) Element(start xml.StartElement, path string, drop map[string]bo
 				return nil, s.limit(s.before, path, "MaxStringBytes", int64(s.maxText))
 			}
 			if !top.dropped {
+				if err := charge(int64(len(t))); err != nil {
+					return nil, err
+				}
 				texts[len(texts)-1].Write(t)
 			}
 		case xml.EndElement:
@@ -309,6 +291,15 @@ func (s *Stream) Element(start xml.StartElement, path string, drop map[string]bo
 		}
 	}
 	return root, nil
+}
+
+// attrBytes is what attributes cost in a record tree.
+func attrBytes(as []xml.Attr) int64 {
+	n := int64(0)
+	for _, a := range as {
+		n += int64(64 + len(a.Name.Space) + len(a.Name.Local) + len(a.Value))
+	}
+	return n
 }
 
 // Child returns the first child element with the local name, or nil.
@@ -355,6 +346,29 @@ func (n *Node) Get(name string) string {
 		return ""
 	}
 	return strings.TrimSpace(c.Text)
+}
+
+// Repeated returns the first of names that more than one child element
+// of n has as its local name, or "" when each occurs at most once.
+// Decoders use it to reject a record that gives a single-valued field
+// twice, rather than silently keep one of the values.
+func (n *Node) Repeated(names ...string) string {
+	if n == nil {
+		return ""
+	}
+	for _, name := range names {
+		seen := false
+		for _, c := range n.children {
+			if c.Name != name {
+				continue
+			}
+			if seen {
+				return name
+			}
+			seen = true
+		}
+	}
+	return ""
 }
 
 // Has reports whether n has a child element with the local name.

@@ -135,6 +135,23 @@
 // is read whole, bounded by [Options.Limits], and checked entirely before
 // the graph changes: on error, the graph is left as it was.
 //
+// The limits are checked as the BOM is read, by a guard of its syntax, so
+// that a hostile document stops the read where it breaks one (a 500 MB
+// string after about MaxStringBytes). For XML, the guard of
+// internal/xmlstream bounds text nodes, attribute values, comments, CDATA
+// sections, processing instructions and DOCTYPEs to MaxStringBytes in raw
+// bytes, tags to 64 KiB of names and spaces, and nesting to MaxDepth. No
+// XML entity is expanded but XML's five and character references: an
+// entity bomb or an external entity (XXE) is [ErrSyntax], and no file a
+// DOCTYPE names is ever read; invalid UTF-8 and a NUL are [ErrSyntax]. An
+// element given twice where one is expected (a component's purl) is not
+// rejected: the last one wins, as encoding/xml decodes it.
+//
+// For JSON, a key given twice is not rejected either: the last one wins,
+// as encoding/json decodes it. Invalid UTF-8 in a string becomes U+FFFD.
+// A number out of range where an integer is read (1e400 as an evidence
+// line) is [ErrInvalid] with its line, column and field.
+//
 // # Concurrency
 //
 // Read modifies its graph and must not run concurrently with other users

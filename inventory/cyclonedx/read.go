@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -86,13 +85,9 @@ func Read(r io.Reader, g *inventory.Graph, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("%w: nil graph", ErrInvalid)
 	}
 	lim := opts.Limits.WithDefaults()
-	raw, err := readAll(r, lim.MaxDocumentBytes)
+	raw, err := readGuarded(r, lim, opts.Name)
 	if err != nil {
-		var le *findings.LimitError
-		if errors.As(err, &le) {
-			return Result{}, newError(opts.Name, nil, lim.MaxDocumentBytes, "", fmt.Errorf("%w: %w", ErrLimit, le))
-		}
-		return Result{}, fmt.Errorf("cyclonedx: reading %s: %w", cmpOr(opts.Name, "input"), err)
+		return Result{}, err
 	}
 	doc, err := decode(raw, lim, opts.Name)
 	if err != nil {
@@ -124,24 +119,6 @@ func newError(file string, raw []byte, offset int64, path string, cause error) *
 		e.Column = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 	}
 	return e
-}
-
-// readAll reads r whole, failing with a [*findings.LimitError] when it
-// holds more than max bytes.
-func readAll(r io.Reader, max int64) ([]byte, error) {
-	var buf bytes.Buffer
-	lr := r
-	if max < math.MaxInt64 {
-		lr = io.LimitReader(r, max+1)
-	}
-	n, err := io.Copy(&buf, lr)
-	if err != nil {
-		return nil, err
-	}
-	if n > max {
-		return nil, &findings.LimitError{Limit: "MaxDocumentBytes", Max: max}
-	}
-	return buf.Bytes(), nil
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -475,4 +476,19 @@ func TestAnyOrder(t *testing.T) {
 	assert.InDelta(t, 7.5, v2.Scores().Base, 1e-9)
 	_, err = cvss.ParseWith("CVSS:4.0/AV:N/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", cvss.Options{AnyOrder: true})
 	assert.ErrorIs(t, err, cvss.ErrInvalid, "a repeated metric is still an error")
+}
+
+// TestMessageOfHostileMetric holds what the hostile-input suite
+// (internal/hostile) found: a metric name with invalid UTF-8 went into
+// the message as it was. It is quoted now, and cut to 64 bytes.
+func TestMessageOfHostileMetric(t *testing.T) {
+	_, err := cvss.Parse("CVSS:3.1/A\xc3:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `metric "A\xc3": unknown CVSS v3.1 metric`)
+	assert.True(t, utf8.ValidString(err.Error()))
+	_, err = cvss.Parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/" + strings.Repeat("Z", 500) + ":X")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `metric "`+strings.Repeat("Z", 64)+`"...: unknown`)
+	_, err = cvss.Parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/AV:N")
+	assert.ErrorContains(t, err, "metric AV: given more than once", "plain metric names stay unquoted")
 }

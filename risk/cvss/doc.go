@@ -19,7 +19,12 @@
 // the v3.x specifications allow. A v2 vector may leave out any temporal or
 // environmental metric (Red Hat's test vectors do). A bad vector gives a
 // [*ParseError] naming the vector, the metric at fault and the reason; it
-// wraps [ErrInvalid]. Texts longer than [MaxVectorBytes] are refused.
+// wraps [ErrInvalid]. Texts longer than [MaxVectorBytes] are refused
+// before they are looked at, whatever they hold (surrounding white space,
+// which is trimmed, aside); the message quotes at most 64 bytes of them
+// and names a metric as written only when it is short printable ASCII,
+// else quoted, so that it stays short and valid UTF-8 for invalid UTF-8
+// or NUL bytes.
 //
 // [Vector.Metric] returns a metric's value as written; [Vector.Effective]
 // the value the formula uses (the modified metric if set, the assumed value

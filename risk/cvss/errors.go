@@ -44,7 +44,7 @@ func (e *ParseError) Error() string {
 	b.WriteString(strconv.Quote(e.Vector))
 	if e.Metric != "" {
 		b.WriteString(": metric ")
-		b.WriteString(e.Metric)
+		b.WriteString(metricName(e.Metric))
 	}
 	b.WriteString(": ")
 	if e.Reason == "" {
@@ -57,6 +57,24 @@ func (e *ParseError) Error() string {
 
 // Unwrap returns [ErrInvalid].
 func (e *ParseError) Unwrap() error { return ErrInvalid }
+
+// metricName returns a metric's abbreviation for an error message: as it
+// is when it is short printable ASCII, as all real ones are, else quoted
+// (and cut to 64 bytes), so that the message stays short and valid UTF-8
+// whatever the vector held.
+func metricName(m string) string {
+	plain := len(m) <= 64
+	for i := 0; plain && i < len(m); i++ {
+		plain = m[i] > ' ' && m[i] < 0x7f && m[i] != '"'
+	}
+	switch {
+	case plain:
+		return m
+	case len(m) > 64:
+		return strconv.Quote(m[:64]) + "..."
+	}
+	return strconv.Quote(m)
+}
 
 func parseError(vector, metric, reason string) *ParseError {
 	if len(vector) > MaxVectorBytes {

@@ -3,6 +3,7 @@ package cvss_test
 import (
 	"errors"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aspmkit/aspm/risk/cvss"
 )
@@ -23,6 +24,7 @@ func FuzzParse(f *testing.F) {
 		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:A/CR:H/IR:H/AR:H/MSI:S/MSA:S",
 		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N",
 		"", "CVSS:", "CVSS:3.1/", "()", "(", "AV:N//", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC::/VI:L",
+		"CVSS:3.1/A\xc3:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", // invalid UTF-8 in a metric's name
 	} {
 		f.Add(s, false)
 	}
@@ -39,6 +41,9 @@ func FuzzParse(f *testing.F) {
 			}
 			if len(pe.Vector) > cvss.MaxVectorBytes {
 				t.Fatalf("Parse(%q): ParseError.Vector has %d bytes", s, len(pe.Vector))
+			}
+			if msg := err.Error(); !utf8.ValidString(msg) || len(msg) > 2*cvss.MaxVectorBytes+256 {
+				t.Fatalf("Parse(%q): message not short UTF-8: %q", s, msg)
 			}
 			return
 		}

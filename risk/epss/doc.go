@@ -39,8 +39,21 @@
 //
 // Read rejects the whole feed at the first bad line: it never drops a row
 // silently. The error is a [*ParseError] naming the file, the line and the
-// column, wrapping [ErrSyntax] (malformed CSV, corrupt gzip, a line over
-// 64 KiB) or [ErrInvalid] (a wrong header, a value that is not a number in
-// [0, 1], an ID that is not a CVE ID, a CVE listed twice). An error of the
-// underlying reader is kept as the cause.
+// column, wrapping [ErrSyntax] (malformed CSV, corrupt or truncated gzip, a
+// line over 64 KiB), [ErrInvalid] (a wrong header, a value that is not a
+// decimal number in [0, 1], an ID that is not a CVE ID, a CVE listed twice)
+// or [ErrLimit]. An error of the underlying reader is kept as the cause.
+//
+// # Limits
+//
+// A hostile feed, or a gzip bomb, stops early: a line, or a CSV record
+// whose quoted field spans lines, may hold 64 KiB ([ErrSyntax]); the
+// decompressed feed at most 256 MiB and 4,000,000 lines, blank ones
+// included ([ErrLimit]), some ten times the feed of 2025. A bomb that
+// inflates to gigabytes of zeros fails at its first line after less than
+// 100 KiB has been inflated; one of newlines after 4 MB. Values must be
+// decimal numbers: "NaN", "Inf" and hexadecimal floats are [ErrInvalid],
+// and a number too small for float64 (1e-400) reads as 0, as does -0.
+// Invalid UTF-8 in the comment line becomes U+FFFD, as encoding/json
+// does; in a row it makes an ID that is not a CVE ID.
 package epss

@@ -19,6 +19,10 @@ var (
 	// [0, 1], an ID that is not a CVE ID, a CVE listed twice, a score date
 	// that does not parse.
 	ErrInvalid = errors.New("epss: invalid feed")
+	// ErrLimit: the (decompressed) feed is larger than 256 MiB or has
+	// more than 4,000,000 lines, ten times today's; a gzip bomb stops
+	// there.
+	ErrLimit = errors.New("epss: limit exceeded")
 )
 
 // ParseError reports a problem in an EPSS feed: which file, which line and
@@ -36,8 +40,8 @@ type ParseError struct {
 	// "percentile" in a row, "model_version" or "score_date" in the
 	// comment line; empty when the problem concerns the whole line.
 	Column string
-	// Err is the cause. It wraps [ErrSyntax] or [ErrInvalid], or it is the
-	// error the underlying reader returned.
+	// Err is the cause. It wraps [ErrSyntax], [ErrInvalid] or [ErrLimit],
+	// or it is the error the underlying reader returned.
 	Err error
 }
 

@@ -13,14 +13,15 @@ import (
 	"github.com/aspmkit/aspm/risk/internal/lineguard"
 )
 
-// maxLineBytes bounds one line of a CSV catalog, so that a small hostile
-// input (a gzip stream inflating to gigabytes without a newline) cannot
-// exhaust memory. Real lines are shorter than 4 KiB.
+// maxLineBytes bounds one line of a CSV catalog (one record: a quoted
+// field cannot carry a line past it), so that a small hostile input (a
+// gzip stream inflating to gigabytes without a newline) cannot exhaust
+// memory. Real lines are shorter than 4 KiB.
 const maxLineBytes = 1 << 20
 
 // readCSV reads a CSV catalog row by row.
 func (p *parser) readCSV(br *bufio.Reader) (*Catalog, error) {
-	g := &lineguard.Reader{R: br, Max: maxLineBytes}
+	g := &lineguard.Reader{R: br, Max: maxLineBytes, CSV: true, MaxLines: maxCSVLines, MaxBytes: maxCatalogBytes}
 	cr := csv.NewReader(g)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -117,7 +118,7 @@ func (p *parser) csvCWEs(e *Entry, v string, line int) error {
 	for id := range strings.SplitSeq(v, ",") {
 		id = strings.TrimSpace(id)
 		if !validCWE(id) {
-			return p.errLine(line, fieldCWEs, ErrInvalid, "%q is not a CWE ID (CWE-NNN)", id)
+			return p.errLine(line, fieldCWEs, ErrInvalid, "%s is not a CWE ID (CWE-NNN)", quote(id))
 		}
 		e.CWEs = append(e.CWEs, id)
 	}

@@ -12,9 +12,9 @@
 //
 //   - JSON (known_exploited_vulnerabilities.json): an object with title,
 //     catalogVersion, dateReleased, count and the vulnerabilities array.
-//     [ReadJSON] reads it whole (at most 1 GiB, the module's document
-//     limit), checks its syntax, then builds the entries. count must equal
-//     the number of entries.
+//     [ReadJSON] reads it whole (at most 32 MiB, twenty times CISA's file
+//     of 2025), checks its syntax, then builds the entries. count must
+//     equal the number of entries.
 //   - CSV (known_exploited_vulnerabilities.csv): a header naming the
 //     columns cveID, vendorProject, product, vulnerabilityName, dateAdded,
 //     shortDescription, requiredAction, dueDate, knownRansomwareCampaignUse,
@@ -49,6 +49,19 @@
 // The readers reject the whole catalog at the first problem: they never
 // drop an entry silently. The error is a [*ParseError] naming the file and
 // the place (a line and column name for CSV; a byte offset and a path like
-// "vulnerabilities[12].dateAdded" for JSON), wrapping [ErrSyntax] or
-// [ErrInvalid]. An error of the underlying reader is kept as the cause.
+// "vulnerabilities[12].dateAdded" for JSON), wrapping [ErrSyntax],
+// [ErrInvalid] or [ErrLimit]. An error of the underlying reader is kept as
+// the cause.
+//
+// # Limits
+//
+// A hostile catalog, or a gzip bomb, stops early. The decompressed input
+// may hold 32 MiB; a JSON catalog is read through a guard that stops it at
+// nesting deeper than 512 levels or a string longer than 16 MiB, where it
+// breaks them; a CSV line, or a record whose quoted field spans lines, may
+// hold 1 MiB ([ErrSyntax]), and a CSV catalog 200,000 lines, blank ones
+// included. The other limits are [ErrLimit]. A member repeated in the JSON
+// catalog or in an entry, and a column repeated in the CSV header, are
+// [ErrInvalid]. Invalid UTF-8 in a string becomes U+FFFD, as encoding/json
+// does. Error messages quote at most 64 bytes of a bad value.
 package kev

@@ -17,8 +17,12 @@ var (
 	// a required member or column missing or of the wrong type, a CVE or
 	// CWE ID that is malformed, a date that does not parse, an unknown
 	// ransomware value, a CVE listed twice, a count that does not match
-	// the entries, a document larger than the limit.
+	// the entries.
 	ErrInvalid = errors.New("kev: invalid catalog")
+	// ErrLimit: the input exceeds a bound: a (decompressed) catalog larger
+	// than 32 MiB, a CSV catalog of more than 200,000 lines, JSON nested
+	// deeper than 512 levels or holding a string longer than 16 MiB.
+	ErrLimit = errors.New("kev: limit exceeded")
 )
 
 // ParseError reports a problem in a KEV catalog: which file, where (a line
@@ -43,8 +47,8 @@ type ParseError struct {
 	// like "dateAdded"; empty when the problem concerns the whole input or
 	// line.
 	Path string
-	// Err is the cause. It wraps [ErrSyntax] or [ErrInvalid], or it is the
-	// error the underlying reader returned.
+	// Err is the cause. It wraps [ErrSyntax], [ErrInvalid] or [ErrLimit],
+	// or it is the error the underlying reader returned.
 	Err error
 }
 

@@ -10,7 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/aspmkit/aspm/internal/limits"
+	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/jsonstream"
 )
 
 // Top-level members of the JSON catalog.
@@ -22,18 +23,14 @@ const (
 	memberVulnerabilities = "vulnerabilities"
 )
 
-// readJSON reads the whole document, at most limits.MaxDocumentBytes, and
-// checks its syntax before it walks it, so that the offset of a syntax
-// error is exact and no entry is built from a document that turns out to
-// be truncated.
+// readJSON reads the whole document, at most maxCatalogBytes, and checks
+// its syntax before it walks it, so that the offset of a syntax error is
+// exact and no entry is built from a document that turns out to be
+// truncated.
 func (p *parser) readJSON(br *bufio.Reader, bomLen int64) (*Catalog, error) {
-	data, err := io.ReadAll(io.LimitReader(br, limits.MaxDocumentBytes+1))
+	data, err := p.readGuarded(br, bomLen)
 	if err != nil {
-		return nil, p.readErr(0, err)
-	}
-	if int64(len(data)) > limits.MaxDocumentBytes {
-		return nil, p.errAt(bomLen+limits.MaxDocumentBytes, "", ErrInvalid,
-			"document larger than %d bytes", limits.MaxDocumentBytes)
+		return nil, err
 	}
 	if !json.Valid(data) {
 		return nil, p.syntaxErr(data, bomLen)
@@ -83,13 +80,13 @@ func (p *parser) readJSON(br *bufio.Reader, bomLen int64) (*Catalog, error) {
 			}
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
-				return p.errAt(off, key, ErrInvalid, "%q is not an RFC 3339 date-time", s)
+				return p.errAt(off, key, ErrInvalid, "%s is not an RFC 3339 date-time", quote(s))
 			}
 			released = t.UTC()
 		case memberCount:
 			n, err := strconv.ParseInt(string(val), 10, 64)
 			if err != nil || n < 0 {
-				return p.errAt(off, key, ErrInvalid, "must be a non-negative integer, not %.40s", val)
+				return p.errAt(off, key, ErrInvalid, "must be a non-negative integer, not %s", quote(string(val)))
 			}
 			count, countOff = n, off
 		case memberVulnerabilities:
@@ -114,6 +111,40 @@ func (p *parser) readJSON(br *bufio.Reader, bomLen int64) (*Catalog, error) {
 		return nil, p.errAt(countOff, memberCount, ErrInvalid, "count is %d, but the catalog holds %d entries", count, len(entries))
 	}
 	return newCatalog(title, version, released, entries), nil
+}
+
+// readGuarded reads the document through a JSON guard that bounds
+// nesting (limits.MaxDepth) and strings (limits.MaxStringBytes) as the
+// bytes arrive, so that a hostile document stops the read where it
+// breaks a limit; the document itself is bounded by maxCatalogBytes. A
+// syntax error the guard finds does not stop the read: the rest is read
+// as it is (still bounded) and located below with encoding/json's words.
+func (p *parser) readGuarded(br *bufio.Reader, bomLen int64) ([]byte, error) {
+	var buf bytes.Buffer
+	lr := io.LimitReader(br, maxCatalogBytes+1)
+	g := jsonstream.NewReader(io.TeeReader(lr, &buf), findings.Limits{})
+	_, err := io.Copy(io.Discard, g)
+	var syn *jsonstream.SyntaxError
+	var le *findings.LimitError
+	switch {
+	case err == nil:
+	case errors.As(err, &syn):
+		if _, err := io.Copy(&buf, lr); err != nil {
+			return nil, p.readErr(0, err)
+		}
+	case errors.As(err, &le):
+		what := "nesting deeper than %d levels"
+		if le.Limit == "MaxStringBytes" {
+			what = "a string longer than %d bytes"
+		}
+		return nil, p.errAt(bomLen+g.ErrOffset(), "", ErrLimit, what, le.Max)
+	default:
+		return nil, p.readErr(0, err)
+	}
+	if int64(buf.Len()) > maxCatalogBytes {
+		return nil, p.errAt(bomLen+maxCatalogBytes, "", ErrLimit, "document larger than %d bytes", maxCatalogBytes)
+	}
+	return buf.Bytes(), nil
 }
 
 // jsonEntries reads the vulnerabilities array val found at offset off.
@@ -197,7 +228,7 @@ func (p *parser) jsonCWEs(e *Entry, i int, val []byte, off int64) error {
 		s, ok := jsonString(cv)
 		if !ok || !validCWE(s) {
 			return p.errAt(off+int64(at), entryPath(i, fieldCWEs)+"["+strconv.Itoa(j)+"]", ErrInvalid,
-				"%.40s is not a CWE ID (CWE-NNN)", cv)
+				"%s is not a CWE ID (CWE-NNN)", quote(string(cv)))
 		}
 		e.CWEs = append(e.CWEs, s)
 		return nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,16 @@ var (
 // bufSize is the read buffer size, and how much of the input [Read]
 // inspects to tell JSON from CSV.
 const bufSize = 64 << 10
+
+// maxCatalogBytes bounds a (decompressed) catalog, JSON or CSV, and
+// maxCSVLines the lines of a CSV one, blank ones included, so that a gzip
+// stream inflating to gigabytes stops early. CISA's catalog of 2025 has
+// about 1,400 entries in 1.5 MB of JSON. They are variables so that tests
+// can lower them.
+var (
+	maxCatalogBytes int64 = 32 << 20
+	maxCSVLines           = 200_000
+)
 
 // Options configures the readers. The zero value is ready to use. The
 // readers only read it, so one Options may serve concurrent calls.
@@ -251,10 +262,13 @@ func (p *parser) open(r io.Reader) (*bufio.Reader, int64, error) {
 // else is the reader's own error, kept as the cause.
 func (p *parser) readErr(line int, err error) error {
 	var long *lineguard.TooLongError
+	var lim *lineguard.LimitError
 	var corrupt flate.CorruptInputError
 	switch {
 	case errors.As(err, &long):
 		return p.errLine(long.Line, "", ErrSyntax, "line longer than %d bytes", maxLineBytes)
+	case errors.As(err, &lim):
+		return p.errLine(lim.Line, "", ErrLimit, "catalog longer than %d %s", lim.Max, lim.What)
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.As(err, &corrupt):
 		return p.errLine(line, "", ErrSyntax, "corrupt gzip stream: %v", err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -290,7 +304,7 @@ func setField(e *Entry, field, v string) string {
 	switch field {
 	case fieldCVE:
 		if _, ok := cveid.Parse(v); !ok {
-			return fmt.Sprintf("%q is not a CVE ID", v)
+			return fmt.Sprintf("%s is not a CVE ID", quote(v))
 		}
 		e.CVE = strings.ToUpper(v)
 	case fieldVendorProject:
@@ -302,7 +316,7 @@ func setField(e *Entry, field, v string) string {
 	case fieldDateAdded, fieldDueDate:
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return fmt.Sprintf("%q is not a date (YYYY-MM-DD)", v)
+			return fmt.Sprintf("%s is not a date (YYYY-MM-DD)", quote(v))
 		}
 		if field == fieldDateAdded {
 			e.DateAdded = t
@@ -318,7 +332,7 @@ func setField(e *Entry, field, v string) string {
 		case RansomwareKnown, RansomwareUnknown, "":
 			e.KnownRansomwareCampaignUse = r
 		default:
-			return fmt.Sprintf("%q is neither %q nor %q", v, RansomwareKnown, RansomwareUnknown)
+			return fmt.Sprintf("%s is neither %q nor %q", quote(v), RansomwareKnown, RansomwareUnknown)
 		}
 	case fieldNotes:
 		e.Notes = v
@@ -351,3 +365,16 @@ var allFields = [...]string{fieldCVE, fieldVendorProject, fieldProduct, fieldNam
 var requiredFields = allFields[:8]
 
 func fieldIndex(name string) int { return slices.Index(allFields[:], name) }
+
+// maxQuoted bounds how much of a bad value an error message repeats: a
+// value may be as long as the catalog allows.
+const maxQuoted = 64
+
+// quote quotes at most maxQuoted bytes of s for an error message, marking
+// a cut with "...". The result is valid UTF-8 whatever s holds.
+func quote(s string) string {
+	if len(s) > maxQuoted {
+		return strconv.Quote(s[:maxQuoted]) + "..."
+	}
+	return strconv.Quote(s)
+}
