@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -66,23 +67,29 @@ func (s *server) triage(w http.ResponseWriter, r *http.Request) {
 	if t != nil {
 		t.Justification, t.Author, t.At = just, p.user.Name, now
 	}
-	s.tracking.Lock()
-	err := s.cfg.Store.SetTriage(r.Context(), "", s.cfg.App, id, t)
-	s.tracking.Unlock()
+	sc := scopeOf(r)
+	a := sc.app
+	a.tracking.Lock()
+	err := s.cfg.Store.SetTriage(r.Context(), "", a.name, id, t)
+	if err == nil {
+		a.triaged(id, t)
+		s.refresh(a)
+	}
+	a.tracking.Unlock()
 	switch {
 	case errors.Is(err, correlate.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound, "Not found", "No finding of this application has this ID.")
+		s.notFound(w, r)
 		return
 	case err != nil:
 		s.internal(w, r, err)
 		return
 	}
-	s.cfg.Log.Info("triage", "user", p.user.Name, "finding", id, "action", action, "justification", just)
+	s.cfg.Log.Info("triage", "user", p.user.Name, "app", a.name, "finding", id, "action", action, "justification", just)
 	if !wantsHTML(r) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	http.Redirect(w, r, "/findings/"+url.PathEscape(id), http.StatusSeeOther)
+	http.Redirect(w, r, sc.base+"/findings/"+url.PathEscape(id), http.StatusSeeOther)
 }
 
 // Upload errors.
@@ -145,24 +152,35 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.cfg.Now().UTC()
-	s.tracking.Lock()
-	defer s.tracking.Unlock()
+	a := scopeOf(r).app
+	a.tracking.Lock()
+	defer a.tracking.Unlock()
+	var last []correlate.Record // the whole baseline after the last scan
+	defer func() {
+		// Whatever was applied, the index is stale now.
+		version, err := s.version(context.WithoutCancel(r.Context()), a.name)
+		if err != nil {
+			last = nil
+		}
+		a.wrote(last, version)
+		s.refresh(a)
+	}()
 	for i := range files {
 		f := &files[i]
 		if f.graph != nil {
-			s.mu.Lock()
-			s.graph, s.graphFrom = f.graph, f.Name
-			s.mu.Unlock()
+			a.setInventory(f.graph, f.Name)
 		}
 		if f.graph != nil && len(f.findings) == 0 {
 			continue
 		}
-		scan := correlate.Scan{ID: "upload " + now.Format(time.RFC3339) + " " + f.Name, At: now, Application: s.cfg.App, Findings: f.findings}
+		scan := correlate.Scan{ID: "upload " + now.Format(time.RFC3339Nano) + " " + f.Name, At: now, Application: a.name, Findings: f.findings}
 		res, err := correlate.Track(r.Context(), s.cfg.Store, scan, correlate.Options{})
 		if err != nil {
+			last = nil
 			s.internal(w, r, fmt.Errorf("applying %s: %w", f.Name, err))
 			return
 		}
+		last = res.Records
 		for _, c := range res.Changes {
 			switch c.State {
 			case correlate.StateNew:
@@ -178,7 +196,7 @@ func (s *server) upload(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.cfg.Log.Info("upload", "user", principalOf(r).user.Name, "files", len(files))
+	s.cfg.Log.Info("upload", "user", principalOf(r).user.Name, "app", a.name, "files", len(files))
 	s.render(w, r, http.StatusOK, "uploaded", "Upload applied", nil, files)
 }
 

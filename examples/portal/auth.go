@@ -150,9 +150,9 @@ func (s *server) sessionOf(r *http.Request) *session {
 }
 
 // guard is the middleware every route goes through: it authenticates the
-// request, checks that the user's role allows the route's action, and
-// checks the CSRF token of every state-changing request made with a
-// session cookie.
+// request, answers 404 for an application the user's teams do not own,
+// checks that the user's role allows the route's action, and checks the
+// CSRF token of every state-changing request made with a session cookie.
 func (s *server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := s.authenticate(r)
@@ -165,7 +165,21 @@ func (s *server) guard(rt route) http.Handler {
 			s.unauthenticated(w, r)
 			return
 		}
-		if !authorized(p.user.Role, rt.action, "app/"+s.cfg.App) {
+		ctx := context.WithValue(r.Context(), principalKey{}, p)
+		resource := "portal"
+		if rt.app {
+			// Another team's application is not found, whatever the
+			// role and whatever it holds: no answer tells it exists.
+			name, base := s.resolve(r)
+			if !s.canSee(p.user, name) {
+				s.notFound(w, r.WithContext(ctx))
+				return
+			}
+			ctx = context.WithValue(ctx, scopeKey{}, scope{app: s.app(name), base: base})
+			resource = "app/" + name
+		}
+		r = r.WithContext(ctx)
+		if !authorized(p.user.Role, rt.action, resource) {
 			s.fail(w, r, http.StatusForbidden, "Forbidden", "Your role ("+p.user.Role+") does not allow this.")
 			return
 		}
@@ -188,7 +202,7 @@ func (s *server) guard(rt route) http.Handler {
 				}
 			}
 		}
-		rt.handler(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		rt.handler(w, r)
 	})
 }
 

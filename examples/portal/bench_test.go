@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,25 +30,75 @@ func manyFindings(n int) []findings.Finding {
 	return out
 }
 
-// BenchmarkPages measures the pages that read every record: load from
-// SQLite, score, summarize or filter, render.
+// benchFindings is the size of the application the page benchmarks
+// read: the 100,000 findings.
+const benchFindings = 100_000
+
+// BenchmarkPages measures the pages at 100,000 findings in SQLite: the
+// dashboard (from the application's index, built once), its rebuild
+// after a write, the findings list (one query of the store, with and
+// without filters the database applies, and with free text, which is
+// matched here), and a finding's detail (one record, found by its
+// cluster). Seeding takes some seconds.
 func BenchmarkPages(b *testing.B) {
 	ts := newTestServer(b, nil)
-	ts.seed(b, manyFindings(2000)...)
-	for _, path := range []string{"/", "/findings?severity=high&q=file1", "/assets"} {
-		name := strings.Trim(strings.SplitN(path, "?", 2)[0], "/")
-		if name == "" {
-			name = "dashboard"
+	ids := ts.seed(b, manyFindings(benchFindings)...)
+	var some []string
+	for _, id := range ids {
+		some = append(some, url.PathEscape(id))
+		if len(some) == 1000 {
+			break
 		}
-		b.Run(name+"_2000", func(b *testing.B) {
+	}
+	get := func(b *testing.B, path string) {
+		w := ts.do(request("GET", path, roleViewer, nil))
+		if w.Code != http.StatusOK {
+			b.Fatal(path, w.Code)
+		}
+	}
+	get(b, "/") // build the index
+	cases := []struct {
+		name string
+		path func(i int) string
+	}{
+		{"dashboard", func(int) string { return "/" }},
+		{"list", func(int) string { return "/findings" }},
+		{"list_severity_page", func(i int) string { return "/findings?severity=high&page=" + strconv.Itoa(1+i%20) }},
+		{"list_tool_state", func(int) string { return "/findings?tool=gosec&state=new" }},
+		{"list_open", func(int) string { return "/findings?state=open" }},
+		{"list_search", func(i int) string { return "/findings?q=file" + strconv.Itoa(i%1000) + ".go" }},
+		{"detail", func(i int) string { return "/findings/" + some[i%len(some)] }},
+		{"history", func(i int) string { return "/findings/" + some[i%len(some)] + "/history" }},
+	}
+	for _, c := range cases {
+		b.Run(c.name+"_100k", func(b *testing.B) {
+			i := 0
 			for b.Loop() {
-				w := ts.do(request("GET", path, roleViewer, nil))
-				if w.Code != http.StatusOK {
-					b.Fatal(w.Code)
-				}
+				get(b, c.path(i))
+				i++
 			}
 		})
 	}
+	b.Run("upload_100k", func(b *testing.B) {
+		// A scan of 20 findings of another tool: correlate.Track reads
+		// the whole baseline.
+		scan := demoScan(b, "gitleaks.json")
+		for b.Loop() {
+			ctype, body := multipartBody(b, nil, [][2]string{{"gitleaks.json", scan}})
+			r := request("POST", "/upload", roleAdmin, body)
+			r.Header.Set("Content-Type", ctype)
+			if w := ts.do(r); w.Code != http.StatusOK {
+				b.Fatal(w.Code, w.Body.String())
+			}
+		}
+	})
+	b.Run("dashboard_rebuild_100k", func(b *testing.B) {
+		a := ts.app("shop")
+		for b.Loop() {
+			a.wrote(nil, "") // as after a triage: every record is read again
+			get(b, "/")
+		}
+	})
 }
 
 // TestRunServesAndShutsDown runs main's code path: it serves, and

@@ -53,15 +53,42 @@ type testServer struct {
 	dir   string
 }
 
+// teamUsersJSON is a users file with teams: red owns shop, blue owns
+// bank. The users of testUsers are in red; "blue", an admin with the
+// token "tok-blue", is in blue.
+func teamUsersJSON(tb testing.TB) string {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString(`{"teams": [{"name": "red", "apps": ["shop"]}, {"name": "blue", "apps": ["bank"]}], "users": [`)
+	for _, name := range testUsers {
+		h, err := hashPassword("pw-"+name, minIterations)
+		require.NoError(tb, err)
+		fmt.Fprintf(&b, `{"name": %q, "role": %q, "password": %q, "tokens": [%q], "teams": ["red"]},`, name, name, h, tokenHash("tok-"+name))
+	}
+	fmt.Fprintf(&b, `{"name": "blue", "role": "admin", "tokens": [%q], "teams": ["blue"]}]}`, tokenHash("tok-blue"))
+	return b.String()
+}
+
 func newTestServer(tb testing.TB, mod func(*config)) *testServer {
+	tb.Helper()
+	return newServerWith(tb, usersJSON(tb), mod)
+}
+
+// newTeamServer is a test server with the users of teamUsersJSON.
+func newTeamServer(tb testing.TB) *testServer {
+	tb.Helper()
+	return newServerWith(tb, teamUsersJSON(tb), nil)
+}
+
+func newServerWith(tb testing.TB, usersFile string, mod func(*config)) *testServer {
 	tb.Helper()
 	dir := tb.TempDir()
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "aspm.db"), sqlite.Options{})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { st.Close() })
-	users, err := parseUsers(strings.NewReader(usersJSON(tb)), "users.json")
+	users, err := parseUsers(strings.NewReader(usersFile), "users.json")
 	require.NoError(tb, err)
-	cfg := config{App: "shop", Store: st, Users: users, Now: func() time.Time { return testNow }}
+	cfg := config{App: "shop", Store: st, Users: users, Now: func() time.Time { return testNow }, Recheck: -1}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -70,12 +97,19 @@ func newTestServer(tb testing.TB, mod func(*config)) *testServer {
 	return &testServer{server: s, store: st, dir: dir}
 }
 
-// seed applies one scan of the given findings and returns the record IDs
-// by finding title.
+// seed applies one scan of the given findings to the application shop
+// and returns the record IDs by finding title.
 func (ts *testServer) seed(tb testing.TB, fs ...findings.Finding) map[string]string {
 	tb.Helper()
+	return ts.seedApp(tb, "shop", fs...)
+}
+
+// seedApp applies one scan of the given findings to an application and
+// returns the record IDs by finding title.
+func (ts *testServer) seedApp(tb testing.TB, app string, fs ...findings.Finding) map[string]string {
+	tb.Helper()
 	res, err := correlate.Track(context.Background(), ts.store, correlate.Scan{ID: "seed", At: testNow.Add(-48 * time.Hour),
-		Application: "shop", Findings: fs}, correlate.Options{})
+		Application: app, Findings: fs}, correlate.Options{})
 	require.NoError(tb, err)
 	ids := map[string]string{}
 	for _, c := range res.Changes {
@@ -100,6 +134,17 @@ func demoFindings() []findings.Finding {
 			Package: &findings.Package{Name: "golang.org/x/text", Version: "0.3.5", Ecosystem: "Go", PURL: "pkg:golang/golang.org/x/text@0.3.5",
 				FixedVersions: []string{"0.3.7"}},
 			CVSS: []findings.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:H"}}},
+	}
+}
+
+// otherFindings are findings of another application, none of which
+// shop holds.
+func otherFindings() []findings.Finding {
+	return []findings.Finding{
+		{ID: "o1", Kind: findings.KindSecret, Tool: findings.Tool{Name: "gitleaks"}, RuleID: "generic-api-key", Title: "Hard-coded key",
+			Severity: findings.SeverityHigh, Location: findings.Location{Path: "bank/keys.go", Region: &findings.Region{StartLine: 7}}},
+		{ID: "o2", Kind: findings.KindSAST, Tool: findings.Tool{Name: "gosec"}, RuleID: "G401", Title: "Weak hash",
+			Severity: findings.SeverityMedium, Location: findings.Location{Path: "bank/hash.go", Region: &findings.Region{StartLine: 3}}},
 	}
 }
 

@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on this `address`")
 	db := fs.String("db", "aspm.db", "the state store: a SQLite `file` (created when missing), or a PostgreSQL DSN (postgres://...)")
-	app := fs.String("app", "default", "the application `name` whose findings the portal shows")
+	app := fs.String("app", "default", "the application `name` whose findings the portal shows (without teams in the users file)")
 	usersFlag := fs.String("users", "", "the users `file` (JSON; see the package documentation)")
 	certFile := fs.String("tls-cert", "", "serve HTTPS with this certificate `file` (PEM)")
 	keyFile := fs.String("tls-key", "", "the private key `file` of --tls-cert (PEM)")
@@ -97,6 +97,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, err)
 		return exitError
 	}
+	appSet := false
+	fs.Visit(func(f *flag.Flag) { appSet = appSet || f.Name == "app" })
+	if users.teams && appSet {
+		fmt.Fprintln(stderr, "portal: --app has no effect when the users file defines teams: each team names its applications")
+		return exitUsage
+	}
 	st, err := stores.Open(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "portal: %v\n", err)
@@ -120,7 +126,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *certFile != "" {
 		scheme = "https"
 	}
-	log.Info("serving", "url", scheme+"://"+ln.Addr().String(), "app", *app, "postgres", stores.IsPostgres(*db))
+	if users.teams {
+		log.Info("serving", "url", scheme+"://"+ln.Addr().String(), "teams", true, "postgres", stores.IsPostgres(*db))
+	} else {
+		log.Info("serving", "url", scheme+"://"+ln.Addr().String(), "app", *app, "postgres", stores.IsPostgres(*db))
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

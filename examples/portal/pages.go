@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -16,6 +17,7 @@ import (
 	"github.com/aspmkit/aspm/compliance"
 	"github.com/aspmkit/aspm/correlate"
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/report"
 	"github.com/aspmkit/aspm/report/html"
 	reportposture "github.com/aspmkit/aspm/report/posture"
@@ -24,8 +26,13 @@ import (
 
 // layout is what every page template gets: the page's own data in Page.
 type layout struct {
-	Title     string
+	Title string
+	// App is the application of the page ("" on the list of
+	// applications); Base the prefix of its pages' addresses; Apps the
+	// applications the user may see, when teams are configured.
 	App       string
+	Base      string
+	Apps      []string
 	User      user
 	CSRF      string
 	CanTriage bool
@@ -71,9 +78,21 @@ var templateFuncs = template.FuncMap{
 // into a buffer first, so that a template error gives a clean 500.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, sess *session, page any) {
 	p := principalOf(r)
-	l := layout{Title: title, App: s.cfg.App, User: p.user, Page: page,
-		CanTriage: p.user.Name != "" && authorized(p.user.Role, actionTriage, "app/"+s.cfg.App),
-		CanUpload: p.user.Name != "" && authorized(p.user.Role, actionUpload, "app/"+s.cfg.App)}
+	sc := scopeOf(r)
+	l := layout{Title: title, User: p.user, Page: page}
+	switch {
+	case sc.app != nil:
+		l.App, l.Base = sc.app.name, sc.base
+	case !s.cfg.Users.teams:
+		l.App = s.cfg.App
+	}
+	if s.cfg.Users.teams && p.user.Name != "" {
+		l.Apps = s.appsOf(p.user)
+	}
+	if l.App != "" && p.user.Name != "" {
+		l.CanTriage = authorized(p.user.Role, actionTriage, "app/"+l.App)
+		l.CanUpload = authorized(p.user.Role, actionUpload, "app/"+l.App)
+	}
 	if sess == nil {
 		sess = p.session
 	}
@@ -128,27 +147,79 @@ type dashboardView struct {
 }
 
 func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.load(r.Context())
+	idx, err := s.current(r.Context(), scopeOf(r).app)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	sum := report.Summarize(snap.data, report.Options{})
-	s.render(w, r, http.StatusOK, "dashboard", "Dashboard", nil, dashboardView{Summary: sum, Total: len(snap.records)})
+	s.render(w, r, http.StatusOK, "dashboard", "Dashboard", nil, dashboardView{Summary: idx.summary, Total: idx.total})
+}
+
+// appLink is one application on the list of applications.
+type appLink struct {
+	Name, Href string
+	Open       int // -1 when not known yet
+}
+
+// home lists the applications of the user's teams, with the open
+// findings of those whose index is built (it builds none).
+func (s *server) home(w http.ResponseWriter, r *http.Request) {
+	var apps []appLink
+	for _, name := range s.appsOf(principalOf(r).user) {
+		l := appLink{Name: name, Href: "/apps/" + url.PathEscape(name) + "/", Open: -1}
+		s.appsMu.Lock()
+		a := s.apps[name]
+		s.appsMu.Unlock()
+		if a != nil {
+			if idx := a.latest(); idx != nil {
+				l.Open = idx.summary.Open
+			}
+		}
+		apps = append(apps, l)
+	}
+	s.render(w, r, http.StatusOK, "home", "Applications", nil, apps)
+}
+
+// loadData reads every record of the application and scores it: for the
+// full report and the compliance evaluation, which need every finding.
+// It holds a slot of the heavy work while the caller uses the data;
+// the caller calls the returned release.
+func (s *server) loadData(ctx context.Context, a *appState) ([]correlate.Record, *report.Data, *inventory.Graph, func(), error) {
+	select {
+	case s.heavy <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, nil, nil, ctx.Err()
+	}
+	release := func() { <-s.heavy }
+	recs, err := s.cfg.Store.Load(ctx, "", a.name)
+	if err != nil {
+		release()
+		return nil, nil, nil, nil, err
+	}
+	g, _ := a.inventory()
+	return recs, s.reportData(recs, a.name, g), g, release, nil
 }
 
 // fullReport embeds the report/html dashboard, with its own policy.
 func (s *server) fullReport(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.load(r.Context())
+	a := scopeOf(r).app
+	idx, err := s.current(r.Context(), a)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	if eval, err := s.evaluate(r, snap); err == nil {
-		snap.data.Compliance = eval.compliance
+	eval, evalErr := s.evaluate(r.Context(), a, idx)
+	_, data, _, release, err := s.loadData(r.Context(), a)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	defer release()
+	if evalErr == nil {
+		data.Compliance = eval.compliance
 	}
 	var buf bytes.Buffer
-	if err := html.Write(&buf, report.New(snap.data, report.Options{}), html.Options{}); err != nil {
+	if err := html.Write(&buf, report.New(data, report.Options{}), html.Options{}); err != nil {
 		s.internal(w, r, err)
 		return
 	}
@@ -159,13 +230,13 @@ func (s *server) fullReport(w http.ResponseWriter, r *http.Request) {
 
 // filter is the findings list's query.
 type filter struct {
-	Severity, State, Tool, Kind, Q string
-	Page                           int
+	Severity, State, Tool, Kind, Asset, Q string
+	Page                                  int
 }
 
 func parseFilter(q url.Values) filter {
 	f := filter{Severity: q.Get("severity"), State: q.Get("state"), Tool: q.Get("tool"), Kind: q.Get("kind"),
-		Q: strings.TrimSpace(q.Get("q"))}
+		Asset: q.Get("asset"), Q: strings.TrimSpace(q.Get("q"))}
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	f.Page = max(f.Page, 1)
 	return f
@@ -174,7 +245,7 @@ func parseFilter(q url.Values) filter {
 // query returns the filter as a query string, for page i.
 func (f filter) query(page int) string {
 	v := url.Values{}
-	for k, x := range map[string]string{"severity": f.Severity, "state": f.State, "tool": f.Tool, "kind": f.Kind, "q": f.Q} {
+	for k, x := range map[string]string{"severity": f.Severity, "state": f.State, "tool": f.Tool, "kind": f.Kind, "asset": f.Asset, "q": f.Q} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -188,52 +259,112 @@ func (f filter) query(page int) string {
 	return "?" + v.Encode() // Encode sorts the keys
 }
 
-// match reports whether a finding passes the filter.
-func (f filter) match(x *report.Finding) bool {
+// storeQuery is the part of the filter the store's database applies:
+// severity, tool and state, newest first. Limit is left to the caller.
+func (f filter) storeQuery() correlate.Query {
+	q := correlate.Query{Order: correlate.ByLastSeen, Tool: f.Tool}
+	if f.Severity != "" {
+		q.Severities = []string{f.Severity}
+	}
+	switch f.State {
+	case "":
+	case "open", "suppressed":
+		q.Open = true
+	case "fixed":
+		q.States = []correlate.State{correlate.StateFixed}
+	default:
+		q.States = []correlate.State{correlate.State(f.State)}
+	}
+	return q
+}
+
+// inGo reports whether part of the filter is applied here rather than in
+// the database: kind, asset, free text, and whether a triage holds.
+func (f filter) inGo() bool {
+	return f.Kind != "" || f.Asset != "" || f.Q != "" || f.State == "open" || f.State == "suppressed"
+}
+
+// match reports whether a record passes the whole filter at now; g and
+// app name its assets.
+func (f filter) match(r *correlate.Record, now time.Time, g *inventory.Graph, app string) bool {
+	x := &r.Finding
 	switch {
 	case f.Severity != "" && string(cmp.Or(x.Severity, findings.SeverityUnknown)) != f.Severity,
 		f.Tool != "" && x.Tool.Name != f.Tool,
 		f.Kind != "" && string(x.Kind) != f.Kind:
 		return false
 	}
+	suppressed := r.Suppressed(now) || x.Suppressed()
 	switch f.State {
 	case "":
 	case "open": // active: open and not suppressed
-		if !x.Active() {
+		if !r.Open || suppressed {
 			return false
 		}
 	case "fixed":
-		if x.IsOpen() {
+		if r.Open {
 			return false
 		}
 	case "suppressed":
-		if !x.Suppressed || !x.IsOpen() {
+		if !suppressed || !r.Open {
 			return false
 		}
 	default:
-		if x.State != f.State {
+		if string(r.State) != f.State {
 			return false
 		}
+	}
+	if f.Asset != "" && !slices.Contains(assetsOf(r, g, app), f.Asset) {
+		return false
 	}
 	if f.Q == "" {
 		return true
 	}
 	q := strings.ToLower(f.Q)
-	for _, s := range [][]string{{x.ID, x.Title, x.RuleID, x.Location.Path, x.Location.URL, x.Location.Image, x.Tool.Name},
+	for _, s := range [][]string{{r.ID, x.Title, x.RuleID, x.Location.Path, x.Location.URL, x.Location.Image, x.Tool.Name},
 		x.VulnerabilityIDs, x.CWEs} {
 		for _, t := range s {
-			if strings.Contains(strings.ToLower(t), q) {
+			if containsFold(t, q) {
 				return true
 			}
 		}
 	}
-	return x.Package != nil && strings.Contains(strings.ToLower(x.Package.Name), q)
+	return x.Package != nil && containsFold(x.Package.Name, q)
+}
+
+// containsFold reports whether s contains the lower-case q, ignoring
+// case, without allocating for ASCII text.
+func containsFold(s, q string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return strings.Contains(strings.ToLower(s), q)
+		}
+	}
+	if len(q) > len(s) {
+		return false
+	}
+	for i := 0; i+len(q) <= len(s); i++ {
+		j := 0
+		for ; j < len(q); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != q[j] {
+				break
+			}
+		}
+		if j == len(q) {
+			return true
+		}
+	}
+	return false
 }
 
 type findingsView struct {
 	Filter     filter
 	Rows       []report.Finding
-	Matched    int
+	Matched    int // -1 when more rows match than were read
 	First      int
 	Last       int
 	Prev, Next string // links, empty when none
@@ -243,51 +374,142 @@ type findingsView struct {
 	Kinds      []string
 }
 
+// page reads one page of the list: the records of the store's query
+// that pass the rest of the filter, skipping the earlier pages, and one
+// more to know whether a next page exists. matched counts the matches
+// read; complete reports whether they are all there are.
+func (s *server) page(ctx context.Context, a *appState, f filter, g *inventory.Graph, now time.Time) (rows []correlate.Record, matched int, complete bool, err error) {
+	q := f.storeQuery()
+	start := (f.Page - 1) * pageSize
+	if !f.inGo() {
+		q.Limit = start + pageSize + 1
+	}
+	for rec, err := range s.records(ctx, a.name, q) {
+		if err != nil {
+			return nil, 0, false, err
+		}
+		if !f.match(&rec, now, g, a.name) {
+			continue
+		}
+		matched++
+		if matched <= start {
+			continue
+		}
+		if len(rows) == pageSize {
+			return rows, matched, false, nil
+		}
+		rows = append(rows, rec)
+	}
+	return rows, matched, true, nil
+}
+
+// findingsList shows one page of findings, newest first. The rows come
+// from the store's query (severity, tool and state in the database; kind,
+// asset and free text here, over the streamed records, without scoring
+// them); only the rows shown are scored. The number of matches comes
+// from the application's index when it is current, else from the rows
+// read.
 func (s *server) findingsList(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.load(r.Context())
+	a := scopeOf(r).app
+	f := parseFilter(r.URL.Query())
+	now := s.cfg.Now().UTC()
+	g, _ := a.inventory()
+	idx, current, err := s.fresh(r.Context(), a)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	f := parseFilter(r.URL.Query())
-	rep := report.New(snap.data, report.Options{TopRisks: -1})
-	v := findingsView{Filter: f, States: []string{"open", "suppressed", "fixed", "new", "reopened", "updated", "unchanged"}}
+	switch {
+	case idx == nil:
+		// The first visit builds the index; later ones never wait.
+		if idx, err = s.current(r.Context(), a); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		current = true
+	case !current:
+		_, _ = s.rebuild(r.Context(), a, idx, false)
+	}
+	known, counted := -1, false
+	if current {
+		known, counted = idx.count(f)
+	}
+	var rows []correlate.Record
+	var matched int
+	complete := true
+	switch {
+	case counted && known == 0:
+		// Nothing matches: no need to read the store.
+	case counted && known <= (f.Page-1)*pageSize:
+		f.Page = (known + pageSize - 1) / pageSize // past the last page: show the last
+		fallthrough
+	default:
+		rows, matched, complete, err = s.page(r.Context(), a, f, g, now)
+	}
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	if len(rows) == 0 && complete && matched > 0 {
+		// Past the last page: show the last.
+		f.Page = (matched + pageSize - 1) / pageSize
+		if rows, matched, complete, err = s.page(r.Context(), a, f, g, now); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+	}
+	v := findingsView{Filter: f, Matched: -1, States: []string{"open", "suppressed", "fixed", "new", "reopened", "updated", "unchanged"}}
 	for _, sev := range findings.Severities {
 		v.Severities = append(v.Severities, string(sev))
 	}
-	var matched []report.Finding
-	for i := range rep.Findings {
-		x := &rep.Findings[i]
-		if !slices.Contains(v.Tools, x.Tool.Name) {
-			v.Tools = append(v.Tools, x.Tool.Name)
+	switch {
+	case complete:
+		v.Matched = matched
+	case counted && known >= matched:
+		v.Matched = known
+	}
+	tools, kinds := map[string]bool{f.Tool: true, "": true}, map[string]bool{f.Kind: true, "": true}
+	if idx != nil {
+		for _, t := range idx.tools {
+			tools[t] = true
 		}
-		if !slices.Contains(v.Kinds, string(x.Kind)) {
-			v.Kinds = append(v.Kinds, string(x.Kind))
-		}
-		if f.match(x) {
-			matched = append(matched, *x)
+		for _, k := range idx.kinds {
+			kinds[k] = true
 		}
 	}
-	slices.Sort(v.Tools)
-	slices.Sort(v.Kinds)
-	v.Matched = len(matched)
-	pages := max(1, (len(matched)+pageSize-1)/pageSize)
-	f.Page = min(f.Page, pages)
-	v.Filter.Page = f.Page
+	for i := range rows {
+		tools[rows[i].Finding.Tool.Name] = true
+		kinds[string(rows[i].Finding.Kind)] = true
+		x, _ := s.reportFinding(&rows[i], g, now, a.name)
+		v.Rows = append(v.Rows, x)
+	}
+	v.Tools = sortedSet(tools)
+	v.Kinds = sortedSet(kinds)
 	start := (f.Page - 1) * pageSize
-	end := min(start+pageSize, len(matched))
-	v.Rows = matched[start:end]
-	v.First, v.Last = start+1, end
+	v.First, v.Last = start+1, start+len(rows)
+	base := scopeOf(r).base + "/findings"
 	if f.Page > 1 {
-		v.Prev = "/findings" + f.query(f.Page-1)
-		if v.Prev == "/findings" {
-			v.Prev = "/findings?page=1"
+		v.Prev = base + f.query(f.Page-1)
+		if v.Prev == base {
+			v.Prev = base + "?page=1"
 		}
 	}
-	if f.Page < pages {
-		v.Next = "/findings" + f.query(f.Page+1)
+	if !complete {
+		v.Next = base + f.query(f.Page+1)
 	}
 	s.render(w, r, http.StatusOK, "findings", "Findings", nil, v)
+}
+
+// sortedSet returns the set's non-empty members, sorted.
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 type detailView struct {
@@ -301,30 +523,87 @@ type detailView struct {
 	Today   string
 }
 
-func (s *server) findingDetail(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.load(r.Context())
-	if err != nil {
+// record reads the record a route's {id} names, answering 404 itself
+// when the application holds none.
+func (s *server) record(w http.ResponseWriter, r *http.Request) (correlate.Record, bool) {
+	rec, ok, err := s.lookup(r.Context(), scopeOf(r).app, r.PathValue("id"))
+	switch {
+	case err != nil:
 		s.internal(w, r, err)
-		return
+	case !ok:
+		s.notFound(w, r)
 	}
-	i, ok := snap.find(r.PathValue("id"))
+	return rec, ok && err == nil
+}
+
+func (s *server) findingDetail(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.record(w, r)
 	if !ok {
-		s.fail(w, r, http.StatusNotFound, "Not found", "No finding of this application has this ID.")
 		return
 	}
-	rec := snap.records[i]
-	f, sc := s.reportFinding(&rec, snap.graph, snap.now)
+	a := scopeOf(r).app
+	now := s.cfg.Now().UTC()
+	g, _ := a.inventory()
+	f, sc := s.reportFinding(&rec, g, now, a.name)
 	raw, err := json.MarshalIndent(rec.Finding, "", "  ")
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	v := detailView{Record: rec, Finding: f, Score: sc, Triage: rec.Triage, Active: rec.Triage.Active(snap.now), Raw: string(raw),
-		Today: snap.now.Format(time.DateOnly)}
+	v := detailView{Record: rec, Finding: f, Score: sc, Triage: rec.Triage, Active: rec.Triage.Active(now), Raw: string(raw),
+		Today: now.Format(time.DateOnly)}
 	for _, fc := range sc.Explanation.Factors {
 		v.Factors = append(v.Factors, fc.Text())
 	}
 	s.render(w, r, http.StatusOK, "finding", report.Plain(cmp.Or(rec.Finding.Title, rec.ID), 80), nil, v)
+}
+
+// historyView is the JSON of a finding's lifecycle.
+type historyView struct {
+	ID        string                 `json:"id"`
+	Cluster   string                 `json:"cluster"`
+	State     correlate.State        `json:"state"`
+	Open      bool                   `json:"open"`
+	FirstSeen time.Time              `json:"first_seen"`
+	LastSeen  time.Time              `json:"last_seen"`
+	FixedAt   time.Time              `json:"fixed_at,omitzero"`
+	Triage    *correlate.Triage      `json:"triage,omitempty"`
+	History   []correlate.Transition `json:"history"`
+}
+
+// findingHistory sends a finding's lifecycle and triage as JSON.
+func (s *server) findingHistory(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.record(w, r)
+	if !ok {
+		return
+	}
+	v := historyView{ID: rec.ID, Cluster: rec.Cluster, State: rec.State, Open: rec.Open, FirstSeen: rec.FirstSeen,
+		LastSeen: rec.LastSeen, FixedAt: rec.FixedAt, Triage: rec.Triage, History: rec.History}
+	if v.History == nil {
+		v.History = []correlate.Transition{}
+	}
+	s.sendJSON(w, r, v)
+}
+
+// findingRaw sends the finding as the scanner's decoder made it, as
+// JSON.
+func (s *server) findingRaw(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.record(w, r)
+	if !ok {
+		return
+	}
+	s.sendJSON(w, r, &rec.Finding)
+}
+
+// sendJSON writes v as indented JSON.
+func (s *server) sendJSON(w http.ResponseWriter, r *http.Request, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(append(b, '\n'))
 }
 
 type assetRow struct {
@@ -338,36 +617,36 @@ type assetsView struct {
 }
 
 func (s *server) assets(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.load(r.Context())
+	idx, err := s.current(r.Context(), scopeOf(r).app)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	rows := map[string]*assetRow{}
-	for _, a := range snap.data.Assets {
-		rows[a.ID] = &assetRow{ID: a.ID, Kind: a.Kind, Name: a.Name, Owner: a.Owner, Criticality: a.Criticality, Exposure: a.Exposure}
+	s.render(w, r, http.StatusOK, "assets", "Assets", nil, assetsView{From: idx.from, Assets: idx.assets})
+}
+
+// assetView is one asset and the address of its findings.
+type assetView struct {
+	Asset    assetRow
+	Findings string
+}
+
+// assetDetail shows one asset of the application: one the inventory
+// holds or a finding names.
+func (s *server) assetDetail(w http.ResponseWriter, r *http.Request) {
+	sc := scopeOf(r)
+	idx, err := s.current(r.Context(), sc.app)
+	if err != nil {
+		s.internal(w, r, err)
+		return
 	}
-	for i := range snap.data.Findings {
-		f := &snap.data.Findings[i]
-		for _, id := range f.Assets {
-			row := rows[id]
-			if row == nil {
-				kind, name, _ := strings.Cut(id, ":")
-				row = &assetRow{ID: id, Kind: kind, Name: name}
-				rows[id] = row
-			}
-			row.Total++
-			if f.Active() {
-				row.Open++
-			}
-		}
+	row, ok := idx.asset(r.PathValue("asset"))
+	if !ok {
+		s.notFound(w, r)
+		return
 	}
-	v := assetsView{From: snap.from}
-	for _, row := range rows {
-		v.Assets = append(v.Assets, *row)
-	}
-	slices.SortFunc(v.Assets, func(a, b assetRow) int { return cmp.Or(cmp.Compare(b.Open, a.Open), strings.Compare(a.ID, b.ID)) })
-	s.render(w, r, http.StatusOK, "assets", "Assets", nil, v)
+	s.render(w, r, http.StatusOK, "asset", report.Plain(cmp.Or(row.Name, row.ID), 80), nil,
+		assetView{Asset: row, Findings: sc.base + "/findings" + filter{Asset: row.ID}.query(1)})
 }
 
 // evaluation is a compliance evaluation of the current records.
@@ -376,25 +655,37 @@ type evaluation struct {
 	compliance *report.Compliance
 }
 
-// evaluate builds the posture of the current records (and inventory) and
-// evaluates the built-in controls over it.
-func (s *server) evaluate(r *http.Request, snap *snapshot) (*evaluation, error) {
-	engine, err := s.complianceEngine(r.Context())
+// evaluate evaluates the built-in controls over the posture of the
+// application's records and inventory, once per index.
+func (s *server) evaluate(ctx context.Context, a *appState, idx *index) (*evaluation, error) {
+	idx.complianceOnce.Do(func() {
+		idx.compliance, idx.complianceErr = s.evaluateNow(context.WithoutCancel(ctx), a)
+	})
+	return idx.compliance, idx.complianceErr
+}
+
+func (s *server) evaluateNow(ctx context.Context, a *appState) (*evaluation, error) {
+	engine, err := s.complianceEngine(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b := compliance.NewBuilder(snap.now)
-	if snap.graph != nil {
-		b.Inventory(snap.graph)
+	recs, data, g, release, err := s.loadData(ctx, a)
+	if err != nil {
+		return nil, err
 	}
-	b.Findings(nil, compliance.FindingOptions{Records: snap.records, Context: risk.Context{Vectors: s.vectors}})
+	defer release()
+	b := compliance.NewBuilder(data.GeneratedAt)
+	if g != nil {
+		b.Inventory(g)
+	}
+	b.Findings(nil, compliance.FindingOptions{Records: recs, Context: risk.Context{Vectors: s.vectors}})
 	posture, err := b.Build()
 	if err != nil {
 		// The builder reports records it had to repair; the posture is
 		// still whole.
 		s.cfg.Log.Warn("building the posture", "err", err)
 	}
-	rep, err := engine.Evaluate(r.Context(), posture)
+	rep, err := engine.Evaluate(ctx, posture)
 	if err != nil {
 		return nil, err
 	}
@@ -402,12 +693,13 @@ func (s *server) evaluate(r *http.Request, snap *snapshot) (*evaluation, error) 
 }
 
 func (s *server) compliancePage(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.load(r.Context())
+	a := scopeOf(r).app
+	idx, err := s.current(r.Context(), a)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	eval, err := s.evaluate(r, snap)
+	eval, err := s.evaluate(r.Context(), a, idx)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -421,7 +713,7 @@ type uploadView struct {
 }
 
 func (s *server) uploadPage(w http.ResponseWriter, r *http.Request) {
-	_, from := s.inventory()
+	_, from := scopeOf(r).app.inventory()
 	s.render(w, r, http.StatusOK, "upload", "Upload scans", nil, uploadView{MaxFile: bytesText(s.cfg.MaxFileBytes),
 		MaxUpload: bytesText(s.cfg.MaxUploadBytes), Inventory: from})
 }

@@ -7,13 +7,15 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aspmkit/aspm/compliance"
 	"github.com/aspmkit/aspm/correlate"
-	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/report/html"
 	"github.com/aspmkit/aspm/risk"
 )
@@ -40,7 +42,9 @@ const pagePolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; 
 
 // config is what a server needs.
 type config struct {
-	// App is the application whose records the portal shows.
+	// App is the application whose records the portal shows when the
+	// users file defines no teams; with teams, each user sees the
+	// applications of their teams and App is not used.
 	App string
 	// Store holds the records; the server does not close it.
 	Store correlate.Store
@@ -55,6 +59,14 @@ type config struct {
 	SessionTTL time.Duration
 	// Log receives the request log and errors; nil discards them.
 	Log *slog.Logger
+	// Recheck is how often, at most, a page asks the store whether
+	// another process applied a scan since the application's index was
+	// built; zero means once a second, negative at every request.
+	Recheck time.Duration
+	// IndexMaxAge is how long an index stays current without any write,
+	// so that counts that depend on the time (SLA, age) move on; zero
+	// means ten minutes.
+	IndexMaxAge time.Duration
 }
 
 // server is the portal. It is safe for concurrent use.
@@ -65,13 +77,13 @@ type server struct {
 	handler  http.Handler
 	pages    *template.Template
 
-	// tracking serializes scans of the application (see correlate.Track)
-	// and inventory replacement.
-	tracking sync.Mutex
+	appsMu sync.Mutex
+	apps   map[string]*appState
 
-	mu        sync.RWMutex
-	graph     *inventory.Graph // the last uploaded inventory; nil before one
-	graphFrom string           // the file it came from
+	// heavy bounds the work that reads every record of an application at
+	// once (index builds, the full report, compliance), so that memory
+	// stays bounded whatever the number of clients.
+	heavy chan struct{}
 
 	engineOnce sync.Once
 	engine     *compliance.Engine
@@ -81,12 +93,14 @@ type server struct {
 }
 
 // route is one route of the portal: its pattern, the action it requires
-// ("" for the login page and the style sheet, which are public), and
-// whether its POST body is a multipart upload that checks the CSRF token
-// itself.
+// ("" for the login page and the style sheet, which are public), whether
+// it is about one application (named by the {app} of its pattern, else
+// the --app of the single-application mode), and whether its POST body
+// is a multipart upload that checks the CSRF token itself.
 type route struct {
 	pattern   string
 	action    string
+	app       bool
 	multipart bool
 	handler   http.HandlerFunc
 }
@@ -108,12 +122,19 @@ func newServer(cfg config) (*server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Recheck == 0 {
+		cfg.Recheck = defaultRecheck
+	}
+	if cfg.IndexMaxAge <= 0 {
+		cfg.IndexMaxAge = defaultIndexMaxAge
+	}
 	pages, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.tmpl")
 	if err != nil {
 		return nil, err
 	}
 	s := &server{cfg: cfg, pages: pages, vectors: &risk.VectorCache{},
-		sessions: newSessions(cfg.Now, cfg.SessionTTL)}
+		sessions: newSessions(cfg.Now, cfg.SessionTTL), apps: map[string]*appState{},
+		heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
@@ -131,21 +152,40 @@ func newServer(cfg config) (*server, error) {
 			w.WriteHeader(http.StatusNoContent) // no icon, and no 404 in the console
 		}},
 		{pattern: "POST /logout", action: actionRead, handler: s.logout},
+	}
+	// The routes of one application: under /apps/{app}/, and in the
+	// single-application mode also at the root, as before teams.
+	appRoutes := []route{
 		{pattern: "GET /{$}", action: actionRead, handler: s.dashboard},
 		{pattern: "GET /report", action: actionRead, handler: s.fullReport},
 		{pattern: "GET /findings", action: actionRead, handler: s.findingsList},
 		{pattern: "GET /findings/{id}", action: actionRead, handler: s.findingDetail},
+		{pattern: "GET /findings/{id}/history", action: actionRead, handler: s.findingHistory},
+		{pattern: "GET /findings/{id}/raw", action: actionRead, handler: s.findingRaw},
 		{pattern: "POST /findings/{id}/triage", action: actionTriage, handler: s.triage},
 		{pattern: "GET /assets", action: actionRead, handler: s.assets},
+		{pattern: "GET /assets/{asset...}", action: actionRead, handler: s.assetDetail},
 		{pattern: "GET /compliance", action: actionRead, handler: s.compliancePage},
 		{pattern: "GET /upload", action: actionUpload, handler: s.uploadPage},
 		{pattern: "POST /upload", action: actionUpload, multipart: true, handler: s.upload},
+	}
+	for _, rt := range appRoutes {
+		rt.app = true
+		if !cfg.Users.teams {
+			s.routes = append(s.routes, rt)
+		}
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		rt.pattern = method + " /apps/{app}" + path
+		s.routes = append(s.routes, rt)
+	}
+	if cfg.Users.teams {
+		s.routes = append(s.routes, route{pattern: "GET /{$}", action: actionRead, handler: s.home})
+	}
+	s.routes = append(s.routes, []route{
 		// Everything else is not found, but only to users who may read:
 		// strangers learn nothing about which routes exist.
-		{pattern: "/", action: actionRead, handler: func(w http.ResponseWriter, r *http.Request) {
-			s.fail(w, r, http.StatusNotFound, "Not found", "There is no page at this address.")
-		}},
-	}
+		{pattern: "/", action: actionRead, handler: s.notFound},
+	}...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
 		mux.Handle(rt.pattern, s.guard(rt))
@@ -211,12 +251,62 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// inventory returns the last uploaded inventory and the file it came
-// from, or nil.
-func (s *server) inventory() (*inventory.Graph, string) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.graph, s.graphFrom
+// notFound is the answer to an address that names nothing the user may
+// see: the same whether it names nothing at all or another team's
+// application or finding.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, http.StatusNotFound, "Not found", "There is no page at this address.")
+}
+
+// appsOf returns the applications a user may see, sorted.
+func (s *server) appsOf(u user) []string {
+	if apps, teams := s.cfg.Users.appsOf(u.Name); teams {
+		return apps
+	}
+	return []string{s.cfg.App}
+}
+
+// canSee reports whether a user may see an application.
+func (s *server) canSee(u user, app string) bool {
+	_, ok := slices.BinarySearch(s.appsOf(u), app)
+	return ok && u.Name != ""
+}
+
+// app returns the state of an application, made on first use. Callers
+// check first that the user may see it, so that no address makes one.
+func (s *server) app(name string) *appState {
+	s.appsMu.Lock()
+	defer s.appsMu.Unlock()
+	a := s.apps[name]
+	if a == nil {
+		a = &appState{name: name}
+		s.apps[name] = a
+	}
+	return a
+}
+
+// scope is the application a request is about, and the prefix of its
+// pages' addresses ("" for the root routes of the single-application
+// mode).
+type scope struct {
+	app  *appState
+	base string
+}
+
+type scopeKey struct{}
+
+// scopeOf returns the application of an application route.
+func scopeOf(r *http.Request) scope {
+	sc, _ := r.Context().Value(scopeKey{}).(scope)
+	return sc
+}
+
+// resolve returns the application a route names and its address prefix.
+func (s *server) resolve(r *http.Request) (string, string) {
+	if name := r.PathValue("app"); name != "" || strings.HasPrefix(r.URL.Path, "/apps/") {
+		return name, "/apps/" + url.PathEscape(name)
+	}
+	return s.cfg.App, ""
 }
 
 // complianceEngine compiles the built-in controls once, on first use.

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,74 +19,189 @@ import (
 )
 
 // demoScan reads a scanner output of the repository's demo.
-func demoScan(t *testing.T, name string) string {
+func demoScan(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "demo", "scans", name))
 	require.NoError(t, err)
 	return string(b)
 }
 
-// TestAuthzMatrix sends every route as every role and checks the status:
-// the route table and this table must name the same routes.
+// authzWant is the status a request gets, by role.
+type authzWant struct{ anon, viewer, triager, admin int }
+
+func (w authzWant) of(role string) int {
+	return map[string]int{"": w.anon, roleViewer: w.viewer, roleTriager: w.triager, roleAdmin: w.admin}[role]
+}
+
+// authzTarget is what a request of the matrix names: the prefix of the
+// application's addresses ("" for the root routes of the
+// single-application mode), a finding ID and an asset ID.
+type authzTarget struct{ prefix, id, asset string }
+
+// authzCase is one route of the matrix, by its pattern relative to the
+// application, and the statuses it gives for an object of the user's own
+// team.
+type authzCase struct {
+	req  func(t *testing.T, role string, tg authzTarget) *http.Request
+	want authzWant
+}
+
+// authzCases are the routes of both modes; app routes are named without
+// their /apps/{app} prefix.
+func authzCases(gitleaks string) map[string]authzCase {
+	get := func(path string) func(*testing.T, string, authzTarget) *http.Request {
+		return func(_ *testing.T, role string, tg authzTarget) *http.Request {
+			p := strings.NewReplacer("{id}", url.PathEscape(tg.id), "{asset}", url.PathEscape(tg.asset)).Replace(path)
+			return request("GET", tg.prefix+p, role, nil)
+		}
+	}
+	ok := authzWant{303, 200, 200, 200}
+	return map[string]authzCase{
+		"GET /login": {get("/login"), authzWant{200, 200, 200, 200}},
+		"POST /login": {func(_ *testing.T, role string, _ authzTarget) *http.Request {
+			return formRequest("/login", role, form("name", "admin", "password", "pw-admin"))
+		}, authzWant{403, 403, 403, 403}}, // no CSRF token: refused for everyone
+		"GET /static/{file}":         {get("/static/style.css"), authzWant{200, 200, 200, 200}},
+		"GET /favicon.ico":           {get("/favicon.ico"), authzWant{204, 204, 204, 204}},
+		"POST /logout":               {func(_ *testing.T, role string, _ authzTarget) *http.Request { return formRequest("/logout", role, nil) }, authzWant{401, 303, 303, 303}},
+		"GET /{$}":                   {get("/"), ok},
+		"GET /report":                {get("/report"), ok},
+		"GET /findings":              {get("/findings?severity=high"), ok},
+		"GET /findings/{id}":         {get("/findings/{id}"), ok},
+		"GET /findings/{id}/history": {get("/findings/{id}/history"), ok},
+		"GET /findings/{id}/raw":     {get("/findings/{id}/raw"), ok},
+		"POST /findings/{id}/triage": {func(_ *testing.T, role string, tg authzTarget) *http.Request {
+			return formRequest(tg.prefix+"/findings/"+url.PathEscape(tg.id)+"/triage", role, form("action", "reopen", "justification", "matrix"))
+		}, authzWant{401, 403, 204, 204}},
+		"GET /assets":            {get("/assets"), ok},
+		"GET /assets/{asset...}": {get("/assets/{asset}"), ok},
+		"GET /compliance":        {get("/compliance"), ok},
+		"GET /upload":            {get("/upload"), authzWant{303, 403, 403, 200}},
+		"POST /upload": {func(t *testing.T, role string, tg authzTarget) *http.Request {
+			ctype, body := multipartBody(t, nil, [][2]string{{"gitleaks.json", gitleaks}})
+			r := request("POST", tg.prefix+"/upload", role, body)
+			r.Header.Set("Content-Type", ctype)
+			return r
+		}, authzWant{401, 403, 403, 200}},
+		"/": {get("/no/such/page"), authzWant{303, 404, 404, 404}},
+	}
+}
+
+// runMatrix sends every route of ts as every role, at the targets of the
+// user's own team and of another team, and checks the statuses. Every
+// route of the server must be in the table.
+func runMatrix(t *testing.T, ts *testServer, own, other, nosuch authzTarget, gitleaks string) {
+	cases := authzCases(gitleaks)
+	for _, rt := range ts.routes {
+		rel := strings.Replace(rt.pattern, " /apps/{app}", " ", 1)
+		rel = strings.Replace(rel, "  ", " ", 1)
+		scoped := rel != rt.pattern
+		if rel == "GET " {
+			rel = "GET /{$}"
+		}
+		c, found := cases[rel]
+		if !assert.True(t, found, "route %q is not in the matrix", rt.pattern) {
+			continue
+		}
+		object := strings.Contains(rt.pattern, "{id}") || strings.Contains(rt.pattern, "{asset")
+		targets := map[string]authzTarget{"own": {}}
+		switch {
+		case rt.app && scoped:
+			// Another team's application; another team's object in the
+			// user's own application.
+			targets["own"], targets["other app"] = own, other
+			if object {
+				targets["other id"] = authzTarget{prefix: own.prefix, id: other.id, asset: other.asset}
+			}
+		case rt.app: // the root routes of the single mode
+			targets["own"] = authzTarget{id: own.id, asset: own.asset}
+			if object {
+				targets["other id"] = authzTarget{id: other.id, asset: other.asset}
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(targets)) {
+			tg := targets[name]
+			for _, role := range []string{"", roleViewer, roleTriager, roleAdmin} {
+				want := c.want.of(role)
+				if name != "own" && role != "" && (name == "other app" || want/100 == 2) {
+					want = http.StatusNotFound // never 403: no oracle
+				}
+				t.Run(rt.pattern+"/"+name+"/"+cmpOr(role, "anonymous"), func(t *testing.T) {
+					w := ts.do(c.req(t, role, tg))
+					assert.Equal(t, want, w.Code, w.Body.String())
+					switch w.Code {
+					case http.StatusSeeOther:
+						if role == "" {
+							assert.True(t, strings.HasPrefix(w.Header().Get("Location"), "/login?next="), w.Header().Get("Location"))
+						}
+					case http.StatusUnauthorized:
+						assert.Equal(t, `Bearer realm="aspm-portal"`, w.Header().Get("WWW-Authenticate"))
+					case http.StatusNotFound:
+						// The same answer as for an application nobody owns, or
+						// an object nobody made.
+						var same authzTarget
+						switch name {
+						case "other app":
+							same = nosuch
+						case "other id":
+							same = authzTarget{prefix: tg.prefix, id: nosuch.id, asset: nosuch.asset}
+						default:
+							return
+						}
+						w2 := ts.do(c.req(t, role, same))
+						assert.Equal(t, w2.Code, w.Code)
+						assert.Equal(t, w2.Body.String(), w.Body.String())
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestAuthzMatrix sends every route of the single-application mode as
+// every role, for the application's objects and another application's.
 func TestAuthzMatrix(t *testing.T) {
 	ts := newTestServer(t, nil)
 	ids := ts.seed(t, demoFindings()...)
-	id := url.PathEscape(ids["SQL string formatting"])
+	others := ts.seedApp(t, "bank", otherFindings()...)
 	gitleaks := demoScan(t, "gitleaks.json")
+	own := authzTarget{prefix: "/apps/shop", id: ids["SQL string formatting"], asset: "application:shop"}
+	other := authzTarget{prefix: "/apps/bank", id: others["Hard-coded key"], asset: "application:bank"}
+	nosuch := authzTarget{prefix: "/apps/nosuch", id: "0000", asset: "application:nosuch"}
+	runMatrix(t, ts, own, other, nosuch, gitleaks)
+}
 
-	type want struct{ anon, viewer, triager, admin int }
-	cases := []struct {
-		pattern string
-		req     func(role string) *http.Request
-		want    want
-	}{
-		{"GET /login", func(role string) *http.Request { return request("GET", "/login", role, nil) }, want{200, 200, 200, 200}},
-		{"POST /login", func(role string) *http.Request {
-			return formRequest("/login", role, form("name", "admin", "password", "pw-admin"))
-		}, want{403, 403, 403, 403}}, // no CSRF token: refused for everyone
-		{"GET /static/{file}", func(role string) *http.Request { return request("GET", "/static/style.css", role, nil) }, want{200, 200, 200, 200}},
-		{"GET /favicon.ico", func(role string) *http.Request { return request("GET", "/favicon.ico", role, nil) }, want{204, 204, 204, 204}},
-		{"POST /logout", func(role string) *http.Request { return formRequest("/logout", role, nil) }, want{401, 303, 303, 303}},
-		{"GET /{$}", func(role string) *http.Request { return request("GET", "/", role, nil) }, want{303, 200, 200, 200}},
-		{"GET /report", func(role string) *http.Request { return request("GET", "/report", role, nil) }, want{303, 200, 200, 200}},
-		{"GET /findings", func(role string) *http.Request { return request("GET", "/findings?severity=high", role, nil) }, want{303, 200, 200, 200}},
-		{"GET /findings/{id}", func(role string) *http.Request { return request("GET", "/findings/"+id, role, nil) }, want{303, 200, 200, 200}},
-		{"POST /findings/{id}/triage", func(role string) *http.Request {
-			return formRequest("/findings/"+id+"/triage", role, form("action", "reopen", "justification", "matrix"))
-		}, want{401, 403, 204, 204}},
-		{"GET /assets", func(role string) *http.Request { return request("GET", "/assets", role, nil) }, want{303, 200, 200, 200}},
-		{"GET /compliance", func(role string) *http.Request { return request("GET", "/compliance", role, nil) }, want{303, 200, 200, 200}},
-		{"GET /upload", func(role string) *http.Request { return request("GET", "/upload", role, nil) }, want{303, 403, 403, 200}},
-		{"POST /upload", func(role string) *http.Request {
-			ctype, body := multipartBody(t, nil, [][2]string{{"gitleaks.json", gitleaks}})
-			r := request("POST", "/upload", role, body)
-			r.Header.Set("Content-Type", ctype)
-			return r
-		}, want{401, 403, 403, 200}},
-		{"/", func(role string) *http.Request { return request("GET", "/no/such/page", role, nil) }, want{303, 404, 404, 404}},
+// TestAuthzMatrixTeams sends every route of the teams mode as every role
+// of team red (which owns shop), for shop's objects and for those of
+// bank, which team blue owns: another team's application, finding or
+// asset is not found, whatever the role.
+func TestAuthzMatrixTeams(t *testing.T) {
+	ts := newTeamServer(t)
+	ids := ts.seed(t, demoFindings()...)
+	others := ts.seedApp(t, "bank", otherFindings()...)
+	gitleaks := demoScan(t, "gitleaks.json")
+	own := authzTarget{prefix: "/apps/shop", id: ids["SQL string formatting"], asset: "application:shop"}
+	other := authzTarget{prefix: "/apps/bank", id: others["Hard-coded key"], asset: "application:bank"}
+	nosuch := authzTarget{prefix: "/apps/nosuch", id: "0000", asset: "application:nosuch"}
+	runMatrix(t, ts, own, other, nosuch, gitleaks)
+
+	// The blue team's admin sees bank, and not shop.
+	w := ts.do(request("GET", "/apps/bank/findings/"+url.PathEscape(other.id), "blue", nil))
+	assert.Equal(t, http.StatusOK, w.Code)
+	w = ts.do(request("GET", "/apps/shop/findings/"+url.PathEscape(own.id), "blue", nil))
+	assert.Equal(t, http.StatusNotFound, w.Code)
+	// The root routes of the single mode are not there.
+	w = ts.do(request("GET", "/findings", roleViewer, nil))
+	assert.Equal(t, http.StatusNotFound, w.Code)
+	// Nothing of the refused requests reached bank's records.
+	recs, err := ts.store.Load(t.Context(), "", "bank")
+	require.NoError(t, err)
+	for _, r := range recs {
+		assert.Nil(t, r.Triage, r.ID)
 	}
-	var covered []string
-	for _, c := range cases {
-		covered = append(covered, c.pattern)
-		for _, role := range []string{"", roleViewer, roleTriager, roleAdmin} {
-			expected := map[string]int{"": c.want.anon, roleViewer: c.want.viewer, roleTriager: c.want.triager, roleAdmin: c.want.admin}[role]
-			t.Run(c.pattern+"/"+cmpOr(role, "anonymous"), func(t *testing.T) {
-				w := ts.do(c.req(role))
-				assert.Equal(t, expected, w.Code, w.Body.String())
-				if w.Code == http.StatusSeeOther && role == "" {
-					assert.True(t, strings.HasPrefix(w.Header().Get("Location"), "/login?next="), w.Header().Get("Location"))
-				}
-				if w.Code == http.StatusUnauthorized {
-					assert.Equal(t, `Bearer realm="aspm-portal"`, w.Header().Get("WWW-Authenticate"))
-				}
-			})
-		}
-	}
-	var routes []string
-	for _, rt := range ts.routes {
-		routes = append(routes, rt.pattern)
-	}
-	assert.ElementsMatch(t, routes, covered, "every route is in the matrix")
+	scans, err := ts.store.Scans(t.Context(), "", "bank")
+	require.NoError(t, err)
+	assert.Len(t, scans, 1, "no upload reached bank")
 }
 
 func cmpOr(a, b string) string {

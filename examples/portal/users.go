@@ -73,12 +73,27 @@ type userEntry struct {
 	Role     string   `json:"role"`
 	Password string   `json:"password,omitempty"`
 	Tokens   []string `json:"tokens,omitempty"`
+	// Teams names the teams the user belongs to: required when the file
+	// defines teams, refused when it does not.
+	Teams []string `json:"teams,omitempty"`
 }
 
-// usersFile is the users file.
+// teamEntry is one team of the users file: the applications of the
+// store it owns.
+type teamEntry struct {
+	Name string   `json:"name"`
+	Apps []string `json:"apps"`
+}
+
+// usersFile is the users file. Without teams, the portal serves the one
+// application of its --app flag to every user.
 type usersFile struct {
+	Teams []teamEntry `json:"teams,omitempty"`
 	Users []userEntry `json:"users"`
 }
+
+// maxAppName bounds an application name of the users file.
+const maxAppName = 128
 
 // user is an authenticated principal.
 type user struct {
@@ -86,12 +101,17 @@ type user struct {
 	Role string
 }
 
-// directory holds the users, their password hashes and token hashes. It
-// is read-only after parseUsers, so safe for concurrent use.
+// directory holds the users, their password hashes and token hashes,
+// and the teams. It is read-only after parseUsers, so safe for
+// concurrent use.
 type directory struct {
 	users  map[string]userEntry
 	tokens []tokenEntry
 	dummy  string // a hash to check when the user is unknown, for even timing
+	// teams is true when the file defines teams; apps then maps each user
+	// to the applications of their teams, sorted.
+	teams bool
+	apps  map[string][]string
 }
 
 type tokenEntry struct {
@@ -130,10 +150,17 @@ func parseUsers(r io.Reader, name string) (*directory, error) {
 		line, col := position(data, dec.InputOffset())
 		return nil, &configError{File: name, Line: line, Column: col, Err: fmt.Errorf("%w: data after the top-level object", errUsers)}
 	}
+	teamApps, err := parseTeams(f.Teams, name)
+	if err != nil {
+		return nil, err
+	}
 	if len(f.Users) == 0 {
 		return nil, &configError{File: name, Field: "users", Err: fmt.Errorf("%w: no users", errUsers)}
 	}
 	d := &directory{users: make(map[string]userEntry, len(f.Users))}
+	if teamApps != nil {
+		d.teams, d.apps = true, map[string][]string{}
+	}
 	seenTokens := map[[sha256.Size]byte]bool{}
 	for i, u := range f.Users {
 		bad := func(field, format string, args ...any) error {
@@ -141,7 +168,7 @@ func parseUsers(r io.Reader, name string) (*directory, error) {
 				Err: fmt.Errorf("%w: "+format, append([]any{errUsers}, args...)...)}
 		}
 		switch {
-		case u.Name == "" || strings.TrimSpace(u.Name) != u.Name || len(u.Name) > 64 || strings.ContainsFunc(u.Name, isControl):
+		case !validName(u.Name, 64):
 			return nil, bad(".name", "a name of 1 to 64 characters without spaces around or control characters is required")
 		case d.users[u.Name].Name != "":
 			return nil, bad(".name", "user %q listed twice", u.Name)
@@ -166,12 +193,101 @@ func parseUsers(r io.Reader, name string) (*directory, error) {
 			seenTokens[sum] = true
 			d.tokens = append(d.tokens, tokenEntry{sum: sum, user: u.Name})
 		}
+		if err := d.joinTeams(u, teamApps, bad); err != nil {
+			return nil, err
+		}
 		d.users[u.Name] = u
 		if d.dummy == "" && u.Password != "" {
 			d.dummy = u.Password
 		}
 	}
 	return d, nil
+}
+
+// parseTeams checks the teams of the file and returns the applications
+// of each, or nil when the file defines none.
+func parseTeams(teams []teamEntry, file string) (map[string][]string, error) {
+	if teams == nil {
+		return nil, nil
+	}
+	if len(teams) == 0 {
+		return nil, &configError{File: file, Field: "teams", Err: fmt.Errorf("%w: no teams (leave the field out for one application)", errUsers)}
+	}
+	out := make(map[string][]string, len(teams))
+	for i, t := range teams {
+		bad := func(field, format string, args ...any) error {
+			return &configError{File: file, Field: fmt.Sprintf("teams[%d]%s", i, field),
+				Err: fmt.Errorf("%w: "+format, append([]any{errUsers}, args...)...)}
+		}
+		switch {
+		case !validName(t.Name, 64):
+			return nil, bad(".name", "a name of 1 to 64 characters without spaces around or control characters is required")
+		case out[t.Name] != nil:
+			return nil, bad(".name", "team %q listed twice", t.Name)
+		case len(t.Apps) == 0:
+			return nil, bad(".apps", "team %q owns no application", t.Name)
+		}
+		for j, app := range t.Apps {
+			switch {
+			case !validApp(app):
+				return nil, bad(fmt.Sprintf(".apps[%d]", j), "an application name of 1 to %d characters, without spaces around, control characters or a slash, is required", maxAppName)
+			case slices.Contains(t.Apps[:j], app):
+				return nil, bad(fmt.Sprintf(".apps[%d]", j), "application %q listed twice", app)
+			}
+		}
+		out[t.Name] = slices.Clone(t.Apps)
+	}
+	return out, nil
+}
+
+// joinTeams records the applications of u's teams, checking that u names
+// teams exactly when the file defines them.
+func (d *directory) joinTeams(u userEntry, teamApps map[string][]string, bad func(field, format string, args ...any) error) error {
+	if teamApps == nil {
+		if len(u.Teams) > 0 {
+			return bad(".teams", "the file defines no teams")
+		}
+		return nil
+	}
+	if len(u.Teams) == 0 {
+		return bad(".teams", "user %q belongs to no team", u.Name)
+	}
+	var apps []string
+	for j, t := range u.Teams {
+		owned, ok := teamApps[t]
+		switch {
+		case !ok:
+			return bad(fmt.Sprintf(".teams[%d]", j), "team %q is not defined", t)
+		case slices.Contains(u.Teams[:j], t):
+			return bad(fmt.Sprintf(".teams[%d]", j), "team %q listed twice", t)
+		}
+		apps = append(apps, owned...)
+	}
+	slices.Sort(apps)
+	d.apps[u.Name] = slices.Compact(apps)
+	return nil
+}
+
+// validName reports whether s is a name of 1 to n bytes without spaces
+// around or control characters.
+func validName(s string, n int) bool {
+	return s != "" && strings.TrimSpace(s) == s && len(s) <= n && !strings.ContainsFunc(s, isControl)
+}
+
+// validApp reports whether s can name an application in a URL path
+// segment: a name without a slash, and not "." or "..".
+func validApp(s string) bool {
+	return validName(s, maxAppName) && !strings.ContainsAny(s, `/\`) && s != "." && s != ".."
+}
+
+// appsOf returns the applications a user may see, sorted, when the file
+// defines teams; it reports false when it does not (one application for
+// everyone).
+func (d *directory) appsOf(name string) ([]string, bool) {
+	if !d.teams {
+		return nil, false
+	}
+	return d.apps[name], true
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

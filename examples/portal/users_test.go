@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,6 +76,62 @@ func TestParseUsers(t *testing.T) {
 	}
 }
 
+func TestParseTeams(t *testing.T) {
+	tok := func(i int) string { return `"tokens": ["` + tokenHash("t"+itoa(i)) + `"]` }
+	teams := `"teams": [{"name": "pay", "apps": ["shop", "checkout"]}, {"name": "ops", "apps": ["infra", "shop"]}]`
+	cases := []struct {
+		name  string
+		in    string
+		field string
+		msg   string
+		apps  map[string][]string // user → apps, when valid
+	}{
+		{"teams", `{` + teams + `, "users": [{"name": "a", "role": "admin", ` + tok(1) + `, "teams": ["pay"]},
+			{"name": "b", "role": "viewer", ` + tok(2) + `, "teams": ["ops", "pay"]}]}`, "", "",
+			map[string][]string{"a": {"checkout", "shop"}, "b": {"checkout", "infra", "shop"}}},
+		{"no teams", `{"users": [{"name": "a", "role": "admin", ` + tok(1) + `}]}`, "", "", nil},
+		{"null teams", `{"teams": null, "users": [{"name": "a", "role": "admin", ` + tok(1) + `}]}`, "", "", nil},
+		{"empty teams", `{"teams": [], "users": [{"name": "a", "role": "admin", ` + tok(1) + `}]}`, "teams", "no teams", nil},
+		{"team without apps", `{"teams": [{"name": "x", "apps": []}], "users": []}`, "teams[0].apps", "owns no application", nil},
+		{"team without name", `{"teams": [{"name": " x", "apps": ["a"]}], "users": []}`, "teams[0].name", "name", nil},
+		{"team twice", `{"teams": [{"name": "x", "apps": ["a"]}, {"name": "x", "apps": ["b"]}], "users": []}`, "teams[1].name", "listed twice", nil},
+		{"app with a slash", `{"teams": [{"name": "x", "apps": ["a/b"]}], "users": []}`, "teams[0].apps[0]", "slash", nil},
+		{"app dot dot", `{"teams": [{"name": "x", "apps": [".."]}], "users": []}`, "teams[0].apps[0]", "application name", nil},
+		{"app empty", `{"teams": [{"name": "x", "apps": [""]}], "users": []}`, "teams[0].apps[0]", "application name", nil},
+		{"app too long", `{"teams": [{"name": "x", "apps": ["` + strings.Repeat("a", maxAppName+1) + `"]}], "users": []}`, "teams[0].apps[0]", "application name", nil},
+		{"app twice", `{"teams": [{"name": "x", "apps": ["a", "a"]}], "users": []}`, "teams[0].apps[1]", "listed twice", nil},
+		{"user in no team", `{` + teams + `, "users": [{"name": "a", "role": "admin", ` + tok(1) + `}]}`, "users[0].teams", "no team", nil},
+		{"unknown team", `{` + teams + `, "users": [{"name": "a", "role": "admin", ` + tok(1) + `, "teams": ["dev"]}]}`, "users[0].teams[0]", "not defined", nil},
+		{"team listed twice", `{` + teams + `, "users": [{"name": "a", "role": "admin", ` + tok(1) + `, "teams": ["pay", "pay"]}]}`, "users[0].teams[1]", "listed twice", nil},
+		{"teams without teams", `{"users": [{"name": "a", "role": "admin", ` + tok(1) + `, "teams": ["pay"]}]}`, "users[0].teams", "defines no teams", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := parseUsers(strings.NewReader(c.in), "users.json")
+			if c.msg != "" {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, errUsers)
+				var ce *configError
+				require.True(t, errors.As(err, &ce))
+				assert.Equal(t, c.field, ce.Field)
+				assert.Contains(t, err.Error(), c.msg)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.apps != nil, d.teams)
+			for name, want := range c.apps {
+				got, teams := d.appsOf(name)
+				assert.True(t, teams)
+				assert.Equal(t, want, got, name)
+			}
+			if c.apps == nil {
+				_, teams := d.appsOf("a")
+				assert.False(t, teams)
+			}
+		})
+	}
+}
+
 func TestAuthorized(t *testing.T) {
 	cases := []struct {
 		role                 string
@@ -127,6 +185,12 @@ func TestRunFlags(t *testing.T) {
 
 	code, _, _ = run("", "-hash-password")
 	assert.Equal(t, exitUsage, code)
+
+	teams := filepath.Join(t.TempDir(), "teams.json")
+	require.NoError(t, os.WriteFile(teams, []byte(teamUsersJSON(t)), 0o600))
+	code, _, stderr = run("", "--users", teams, "--app", "shop")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--app has no effect")
 }
 
 func TestHashPasswordFlag(t *testing.T) {
@@ -151,6 +215,9 @@ func FuzzParseUsers(f *testing.F) {
 	f.Add(`{"users": null}`)
 	f.Add("\ufeff{}")
 	f.Add(`{"users": [{"name": "a", "role": "admin", "password": "pbkdf2-sha256$99999999999999999999$AAAAAAAAAAA$AAAA"}]}`)
+	f.Add(`{"teams": [{"name": "t", "apps": ["a", "b"]}], "users": [{"name": "ci", "role": "viewer", "teams": ["t"], "tokens": ["` + tokenHash("x") + `"]}]}`)
+	f.Add(`{"teams": [{"name": "t", "apps": ["a/b"]}], "users": []}`)
+	f.Add(`{"teams": [], "users": [{"name": "ci", "role": "viewer", "teams": ["t"]}]}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		d, err := parseUsers(strings.NewReader(in), "fuzz.json")
 		if err != nil {
@@ -163,6 +230,15 @@ func FuzzParseUsers(f *testing.F) {
 		for _, u := range d.users {
 			if _, ok := roles[u.Role]; !ok {
 				t.Fatalf("accepted role %q", u.Role)
+			}
+			apps, teams := d.appsOf(u.Name)
+			if teams != d.teams || (teams && len(apps) == 0) {
+				t.Fatalf("user %q: teams %t, applications %q", u.Name, teams, apps)
+			}
+			for _, a := range apps {
+				if !validApp(a) {
+					t.Fatalf("accepted application %q", a)
+				}
 			}
 		}
 	})
