@@ -393,7 +393,15 @@ func querySQL(q correlate.Query, tenant, application string) (string, []any, err
 	}
 	switch q.Order {
 	case correlate.ByID:
-		b.WriteString(" ORDER BY id")
+		if q.Cluster != "" {
+			// Without statistics SQLite would walk the primary key to
+			// avoid a sort, reading the whole application for one
+			// cluster; "+id" is not an index column, so it reads the
+			// cluster from records_by_cluster and sorts its few rows.
+			b.WriteString(" ORDER BY +id")
+		} else {
+			b.WriteString(" ORDER BY id")
+		}
 	case correlate.ByLastSeen:
 		b.WriteString(byLastSeen)
 	default:
