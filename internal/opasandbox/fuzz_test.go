@@ -37,3 +37,16 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// TestCompilerPanicIsAnError: a module on which OPA's compiler panics
+// (found by FuzzCompile) is a CompileError, not a crash.
+func TestCompilerPanicIsAnError(t *testing.T) {
+	_, err := Compile(map[string]string{"bad.rego": "package A f(x).A if%0 %0%0}A00(0)"}, Options{})
+	if !errors.Is(err, ErrCompile) {
+		t.Fatalf("got %v, want a compile error", err)
+	}
+	var ce *CompileError
+	if !errors.As(err, &ce) || ce.File != "bad.rego" {
+		t.Fatalf("got %#v, want a CompileError naming bad.rego", err)
+	}
+}

@@ -44,11 +44,22 @@ func Prepare(ctx context.Context, c *ast.Compiler, query string, store storage.S
 	if opts.Print != nil {
 		ropts = append(ropts, rego.EnablePrintStatements(true), rego.PrintHook(topdown.NewPrintHook(&lockedWriter{w: opts.Print})))
 	}
-	pq, err := rego.New(ropts...).PrepareForEval(ctx)
+	pq, err := prepare(ctx, ropts)
 	if err != nil {
 		return nil, errors.Join(convertErrors(err, "", opts.capabilities())...)
 	}
 	return &Query{text: label(query), timeout: opts.timeout(), pq: pq}, nil
+}
+
+// prepare prepares a query, turning a panic of OPA's compiler (see
+// [CompileParsed]) into a [*CompileError].
+func prepare(ctx context.Context, ropts []func(*rego.Rego)) (pq rego.PreparedEvalQuery, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &CompileError{Code: "rego_compile_panic", Message: fmt.Sprintf("OPA's compiler failed on the query: %v", r)}
+		}
+	}()
+	return rego.New(ropts...).PrepareForEval(ctx)
 }
 
 // maxLabel bounds how much of a query's text errors repeat.
@@ -82,7 +93,7 @@ func (q *Query) Eval(ctx context.Context, input ast.Value) (rego.ResultSet, erro
 	if input != nil {
 		eopts = append(eopts, rego.EvalParsedInput(input))
 	}
-	rs, err := q.pq.Eval(ectx, eopts...)
+	rs, err := q.eval(ectx, eopts)
 	if err == nil {
 		return rs, nil
 	}
@@ -93,6 +104,17 @@ func (q *Query) Eval(ctx context.Context, input ast.Value) (rego.ResultSet, erro
 		return nil, &TimeoutError{Query: q.text, Timeout: q.timeout}
 	}
 	return nil, newEvalError(q.text, err)
+}
+
+// eval evaluates the prepared query; a panic of OPA's evaluator becomes
+// an error, so that one hostile policy or input cannot crash the program.
+func (q *Query) eval(ctx context.Context, eopts []rego.EvalOption) (rs rego.ResultSet, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rs, err = nil, fmt.Errorf("OPA's evaluator failed: %v", r)
+		}
+	}()
+	return q.pq.Eval(ctx, eopts...)
 }
 
 // TimeoutError reports an evaluation stopped at its deadline.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -314,12 +315,25 @@ func scanForbidden(parsed map[string]*ast.Module, caps *ast.Capabilities) []erro
 }
 
 // CompileParsed is [Compile] for modules already parsed with [Parse].
-func CompileParsed(parsed map[string]*ast.Module, opts Options) (*ast.Compiler, error) {
+//
+// OPA's compiler can panic on some malformed modules that its parser
+// accepts (OPA v1.19.0 does on "package A f(x).A if%0 %0%0}A00(0)", found by
+// FuzzCompile); such a panic is returned as a [*CompileError] with the code
+// "rego_compile_panic" rather than crashing the program that loads the
+// policy.
+func CompileParsed(parsed map[string]*ast.Module, opts Options) (c *ast.Compiler, err error) {
 	caps := opts.capabilities()
 	if errs := scanForbidden(parsed, caps); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	c := newCompiler(caps, opts.Print != nil)
+	defer func() {
+		if r := recover(); r != nil {
+			files := slices.Sorted(maps.Keys(parsed))
+			c, err = nil, &CompileError{File: strings.Join(files, ", "), Code: "rego_compile_panic",
+				Message: fmt.Sprintf("OPA's compiler failed on these modules: %v", r)}
+		}
+	}()
+	c = newCompiler(caps, opts.Print != nil)
 	c.Compile(parsed)
 	if c.Failed() {
 		return nil, errors.Join(convertErrors(c.Errors, "", caps)...)
