@@ -84,6 +84,15 @@
 // rights of built-in roles an input binds without defining (other than the
 // administrator roles).
 //
+// # Usage documents
+//
+// [ReadUsage] reads a document of at most [MaxUsageBytes], held while it
+// is read to limits.MaxStringBytes (16 MiB) a string and limits.MaxDepth
+// (512) the nesting: beyond them, a [*ParseError] wrapping [ErrLimit] with
+// the line, column and byte. A key given twice keeps its last value and
+// invalid UTF-8 becomes U+FFFD, as with encoding/json; a time that is not
+// an RFC 3339 string (1e400) is [ErrSyntax].
+//
 // This package does not import OPA: adaptive access decisions, which run
 // Rego, live in package access/decide.
 package access

@@ -3,7 +3,9 @@ package access
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"github.com/aspmkit/aspm/internal/docguard"
 	"io"
 	"strings"
 	"time"
@@ -39,12 +41,15 @@ type UsageDocument struct {
 // m.UsageSince to the document's start when that is later (usage before it
 // was not recorded). name is used in errors.
 func ReadUsage(r io.Reader, name string, m *Model) error {
-	data, err := io.ReadAll(io.LimitReader(r, MaxUsageBytes+1))
-	if err != nil {
-		return fmt.Errorf("access: %s: %w", name, err)
-	}
-	if len(data) > MaxUsageBytes {
+	data, err := docguard.ReadAll(r, docguard.Options{MaxBytes: MaxUsageBytes})
+	var le *docguard.LimitError
+	switch {
+	case errors.As(err, &le) && le.Limit == docguard.LimitSize:
 		return &ParseError{File: name, Message: fmt.Sprintf("larger than %d bytes", MaxUsageBytes), Err: ErrLimit}
+	case errors.As(err, &le):
+		return &ParseError{File: name, Line: le.Line, Message: fmt.Sprintf("usage document: %s (column %d, byte %d)", le, le.Column, le.Offset), Err: ErrLimit}
+	case err != nil:
+		return fmt.Errorf("access: %s: %w", name, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -37,6 +37,7 @@ func TestReadUsageErrors(t *testing.T) {
 		{"before since", `{"since": "2026-02-01T00:00:00Z", "usage": [{"principal": "p", "action": "get", "last_used": "2026-01-01T00:00:00Z"}]}`, "is before since"},
 		{"bad time", "{\n\"usage\": [{\"principal\": \"p\", \"action\": \"get\", \"last_used\": \"yesterday\"}]}", "usage.json:2:"},
 		{"trailing", `{"usage": []} {}`, "data after the document"},
+		{"time a number", `{"usage": [{"principal": "p", "action": "get", "last_used": 1e400}]}`, "usage.json:1: usage document"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := &access.Model{}
@@ -47,6 +48,19 @@ func TestReadUsageErrors(t *testing.T) {
 			assert.ErrorIs(t, err, access.ErrSyntax)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Empty(t, m.Usage, "nothing added on error")
+		})
+	}
+}
+
+func TestReadUsageLimits(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"nested too deep", `{"usage": ` + strings.Repeat("[", 600), "usage.json:1: usage document: nesting deeper than 512 (MaxDepth) (column 522, byte 521)"},
+		{"string too long", `{"usage": [{"principal": "` + strings.Repeat("p", 16<<20+1), "usage.json:1: usage document: string longer than 16777216 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := access.ReadUsage(strings.NewReader(tc.doc), "usage.json", &access.Model{})
+			assert.ErrorIs(t, err, access.ErrLimit)
+			assert.ErrorContains(t, err, tc.want)
 		})
 	}
 }

@@ -12,6 +12,15 @@
 // from aspm's typed parts, [ReadPosture] reads one, and a JSON Schema in
 // compliance/schema describes it.
 //
+// [ReadPosture] holds a document to limits as it reads it: at most
+// limits.MaxDocumentBytes, no string longer than limits.MaxStringBytes
+// (16 MiB), no nesting deeper than limits.MaxDepth (512), each
+// [ErrPostureLimit] with the line and column, the read stopped there. A
+// number where a time or string goes (1e400) is [ErrPostureInvalid] naming
+// the field. A key given twice keeps its last value and invalid UTF-8
+// becomes U+FFFD, as with encoding/json; the document is then checked as
+// usual.
+//
 // # Controls
 //
 // A control is a Rego v1 package under data.aspm.controls ([ControlsPackage])
@@ -61,6 +70,17 @@
 // once (a [*Posture] straight from its Go values, its findings on every
 // core) and runs the groups' queries concurrently under a deadline
 // ([Options.Timeout], [ErrTimeout]). An Engine is safe for concurrent use.
+//
+// Policy files are bounded: a .rego file of a directory or fs.FS, and a
+// module or data file of a bundle, to [MaxPolicyFileBytes]; a bundle
+// tarball to [MaxBundleBytes] both as stored and once inflated, and to
+// [MaxBundleFiles] entries, checked before OPA's reader sees it (a gzip
+// bomb stops after MaxBundleBytes inflated; an entry whose header claims
+// more than MaxPolicyFileBytes is refused before anything is allocated
+// for it). Directories are read through an [os.Root]: a symbolic link
+// that leads out of the directory is an error naming it, and nothing of
+// its target is read. Bundle directories are read without following
+// links: a link in one is an error naming it. All these are [ErrPolicy].
 //
 // # Results
 //

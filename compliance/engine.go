@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,7 +26,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/aspmkit/aspm/compliance/policies"
-	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/internal/opasandbox"
 )
 
@@ -123,13 +123,18 @@ func (e *PolicyError) Unwrap() error { return ErrPolicy }
 // reads Options and keeps nothing of them but copies.
 type Options struct {
 	// Policies are file systems walked for *.rego files (files named
-	// *_test.rego are Rego unit tests and are not loaded).
+	// *_test.rego are Rego unit tests and are not loaded), each at most
+	// [MaxPolicyFileBytes].
 	Policies []fs.FS
-	// Dirs are directories walked like Policies.
+	// Dirs are directories walked like Policies, through an os.Root: a
+	// symbolic link out of a directory is an error. Each file is at most
+	// [MaxPolicyFileBytes].
 	Dirs []string
 	// Bundles are OPA bundles: .tar.gz files or directories. Their
 	// modules are loaded like policies and their data documents merged
-	// into data. Bundle signatures cannot be checked yet, so a signed
+	// into data. A tarball is at most [MaxBundleBytes], stored and
+	// inflated, and [MaxBundleFiles] entries; each file at most
+	// [MaxPolicyFileBytes]; a directory holds no symbolic link. Bundle signatures cannot be checked yet, so a signed
 	// bundle fails to load rather than load unverified.
 	Bundles []string
 	// DisableBuiltins leaves out the built-in control library.
@@ -231,7 +236,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			errs = append(errs, &PolicyError{File: dir, Message: "not a readable directory"})
 			continue
 		}
-		errs = append(errs, loadFS(os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir)), sources))
+		fsys, closeRoot, err := dirFS(dir)
+		if err != nil {
+			errs = append(errs, &PolicyError{File: dir, Message: err.Error()})
+			continue
+		}
+		errs = append(errs, loadFS(fsys, filepath.ToSlash(filepath.Clean(dir)), sources))
+		_ = closeRoot() // read-only: nothing to lose
 	}
 	for _, b := range opts.Bundles {
 		errs = append(errs, loadBundle(b, opts.sandbox(), sources, data))
@@ -317,6 +328,9 @@ func wrapPolicy(err error) error {
 // loadFS reads every *.rego file of fsys except *_test.rego into sources,
 // naming each prefix/path.
 func loadFS(fsys fs.FS, prefix string, sources map[string]string) error {
+	if _, ok := fsys.(limitFS); !ok {
+		fsys = limitFS{FS: fsys, max: MaxPolicyFileBytes}
+	}
 	return opasandbox.LoadFS(fsys, prefix, sources, func(file, message string) error {
 		return &PolicyError{File: file, Message: message}
 	})
@@ -331,14 +345,18 @@ func loadBundle(p string, sopts opasandbox.Options, sources map[string]string, d
 	}
 	var loader bundle.DirectoryLoader
 	if fi.IsDir() {
-		loader = bundle.NewDirectoryLoader(p)
+		// OPA's loader skips symbolic links: say so rather than leave a
+		// module out without a word.
+		if link := firstSymlink(p); link != "" {
+			return &PolicyError{File: link, Message: "bundle: a symbolic link (bundle directories are read without following links)"}
+		}
+		loader = bundle.NewDirectoryLoader(p).WithSizeLimitBytes(MaxPolicyFileBytes)
 	} else {
-		f, err := os.Open(p)
+		raw, err := readBundleFile(p)
 		if err != nil {
 			return &PolicyError{File: p, Message: "bundle: " + err.Error()}
 		}
-		defer f.Close()
-		loader = bundle.NewTarballLoaderWithBaseURL(f, p)
+		loader = bundle.NewTarballLoaderWithBaseURL(bytes.NewReader(raw), p).WithSizeLimitBytes(MaxPolicyFileBytes)
 	}
 	caps := sopts.UnsafeCapabilities
 	if caps == nil {
@@ -348,7 +366,7 @@ func loadBundle(p string, sopts opasandbox.Options, sources map[string]string, d
 		WithRegoVersion(ast.RegoV1).
 		WithCapabilities(caps).
 		WithProcessAnnotations(true).
-		WithSizeLimitBytes(limits.MaxDocumentBytes).
+		WithSizeLimitBytes(MaxPolicyFileBytes).
 		Read()
 	if err != nil {
 		var astErrs ast.Errors

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aspmkit/aspm/correlate"
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/jsonstream"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/risk"
@@ -347,10 +348,21 @@ func ReadPosture(r io.Reader) (*Posture, error) {
 		}
 		return e
 	}
-	data, err := io.ReadAll(io.LimitReader(r, limits.MaxDocumentBytes+1))
+	data, lerr, err := postureReadAll(r)
 	if err != nil {
 		// Not a problem of the document: no sentinel.
 		return nil, fmt.Errorf("compliance: posture: reading %s: %w", cmp.Or(name, "input"), err)
+	}
+	if lerr != nil {
+		if lerr.off < 0 {
+			return nil, fail(nil, -1, "", lerr.err)
+		}
+		e := fail(data, lerr.off, "", lerr.err).(*PostureError)
+		if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+			// fail counts lines in data without the mark, offsets with it.
+			e.Line, e.Column = postureLineCol(data[3:], lerr.off-3)
+		}
+		return nil, e
 	}
 	if int64(len(data)) > limits.MaxDocumentBytes {
 		return nil, fail(nil, -1, "", fmt.Errorf("%w: larger than %d bytes", ErrPostureLimit, int64(limits.MaxDocumentBytes)))
@@ -424,6 +436,11 @@ func postureDecodeError(data []byte, dec *json.Decoder, err error, fail func([]b
 	case errors.As(err, &tpe):
 		if path, start := postureStringAt(data, tpe.Value, nil); start >= 0 {
 			return fail(data, start, postureFormatPath(path), fmt.Errorf("%w: %q is not an RFC 3339 time", ErrPostureInvalid, tpe.Value))
+		}
+	case strings.Contains(msg, "Time.UnmarshalJSON"):
+		// A time given as a number, a boolean, an object...
+		if path, start := postureNonStringAt(data, postureTimeKeys); start >= 0 {
+			return fail(data, start, postureFormatPath(path), fmt.Errorf("%w: %s is not an RFC 3339 time", ErrPostureInvalid, postureKind(data[start])))
 		}
 	case strings.HasPrefix(msg, "findings: invalid severity "):
 		if v, err := strconv.Unquote(strings.TrimPrefix(msg, "findings: invalid severity ")); err == nil {
@@ -920,6 +937,44 @@ func postureFormatPath(path []any) string {
 
 // postureLineCol converts a byte offset to a 1-based line and column (in
 // bytes).
+// postureLimit is a limit a posture exceeded while it was read: the
+// offset (a byte order mark included; -1 for the size) and the cause.
+type postureLimit struct {
+	off int64
+	err error
+}
+
+// postureReadAll reads a posture document whole, holding it to the limits
+// as it is read: limits.MaxDocumentBytes in all, limits.MaxStringBytes a
+// string, limits.MaxDepth the nesting. It passes the bytes through
+// jsonstream's checker; after a syntax error there, only 64 KiB more are
+// read, and the decoder reports the error as always.
+func postureReadAll(r io.Reader) ([]byte, *postureLimit, error) {
+	var buf bytes.Buffer
+	lr := io.LimitReader(r, limits.MaxDocumentBytes+1)
+	g := jsonstream.NewReader(io.TeeReader(lr, &buf), findings.Limits{})
+	_, err := io.Copy(io.Discard, g)
+	var le *findings.LimitError
+	var se *jsonstream.SyntaxError
+	switch {
+	case err == nil:
+	case errors.As(err, &le):
+		return buf.Bytes(), &postureLimit{off: g.LimitOffset(), err: fmt.Errorf("%w: %w", ErrPostureLimit, le)}, nil
+	case errors.As(err, &se):
+		// The decoder stops at the same byte: what follows it is not
+		// needed, a little is read for the decoder's context.
+		if _, err := io.Copy(&buf, io.LimitReader(lr, 64<<10)); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, err
+	}
+	if int64(buf.Len()) > limits.MaxDocumentBytes {
+		return nil, &postureLimit{off: -1, err: fmt.Errorf("%w: larger than %d bytes", ErrPostureLimit, int64(limits.MaxDocumentBytes))}, nil
+	}
+	return buf.Bytes(), nil, nil
+}
+
 func postureLineCol(data []byte, off int64) (line, col int) {
 	off = min(max(off, 0), int64(len(data)))
 	before := data[:off]
@@ -931,7 +986,7 @@ func postureLineCol(data []byte, off int64) (line, col int) {
 // postureLocate returns the byte offset where the value at path starts in
 // data, a well-formed JSON document, or -1 when the path is not there.
 func postureLocate(data []byte, path []any) int64 {
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := postureDecoder(data)
 	off, ok := postureLocateValue(dec, data, path)
 	if !ok {
 		return -1
@@ -1036,7 +1091,7 @@ func postureWalk(dec *json.Decoder, data []byte, path []any, visit func(path []a
 func posturePathAt(data []byte, off int64) ([]any, int64) {
 	var path []any
 	found := int64(-1)
-	postureWalk(json.NewDecoder(bytes.NewReader(data)), data, nil, func(p []any, start, end int64, key bool) bool {
+	postureWalk(postureDecoder(data), data, nil, func(p []any, start, end int64, key bool) bool {
 		if !key && start < off && off <= end {
 			path, found = slices.Clone(p), start
 			return false // values are visited innermost first
@@ -1052,7 +1107,7 @@ func posturePathAt(data []byte, off int64) ([]any, int64) {
 func postureStringAt(data []byte, v string, keys []string) ([]any, int64) {
 	var path []any
 	found := int64(-1)
-	postureWalk(json.NewDecoder(bytes.NewReader(data)), data, nil, func(p []any, start, end int64, key bool) bool {
+	postureWalk(postureDecoder(data), data, nil, func(p []any, start, end int64, key bool) bool {
 		if key || end-start < 2 || data[start] != '"' || len(p) == 0 {
 			return true
 		}
@@ -1069,13 +1124,59 @@ func postureStringAt(data []byte, v string, keys []string) ([]any, int64) {
 	return path, found
 }
 
+// postureDecoder returns a decoder of data for the walks that locate a
+// problem: numbers stay text, so that 1e400 does not stop them.
+func postureDecoder(data []byte) *json.Decoder {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec
+}
+
+// postureTimeKeys are the keys of the times of a posture.
+var postureTimeKeys = []string{"generated_at", "first_seen", "last_seen", "fixed_at", "at", "expires", "due"}
+
+// postureNonStringAt returns the path and offset of the first value under
+// one of keys that is not a string (nor null), outside the free-form parts
+// of a posture, or -1.
+func postureNonStringAt(data []byte, keys []string) ([]any, int64) {
+	var path []any
+	found := int64(-1)
+	postureWalk(postureDecoder(data), data, nil, func(p []any, start, end int64, key bool) bool {
+		if key || end <= start || data[start] == '"' || data[start] == 'n' || len(p) == 0 {
+			return true
+		}
+		if k, _ := p[len(p)-1].(string); !slices.Contains(keys, k) {
+			return true
+		}
+		if p[0] == "access" || len(p) >= 4 && p[0] == "assets" && p[2] == "properties" {
+			return true
+		}
+		path, found = slices.Clone(p), start
+		return false
+	})
+	return path, found
+}
+
+// postureKind names the JSON kind of the value that starts with c.
+func postureKind(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
+
 // postureKeyAt returns the path and offset of the first object key named
 // name outside the free-form parts of a posture (asset properties, access
 // entries), or -1.
 func postureKeyAt(data []byte, name string) ([]any, int64) {
 	var path []any
 	found := int64(-1)
-	postureWalk(json.NewDecoder(bytes.NewReader(data)), data, nil, func(p []any, start, end int64, key bool) bool {
+	postureWalk(postureDecoder(data), data, nil, func(p []any, start, end int64, key bool) bool {
 		if !key || p[len(p)-1] != name {
 			return true
 		}

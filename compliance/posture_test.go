@@ -183,6 +183,9 @@ func TestReadPostureErrors(t *testing.T) {
 			path: "findings[0].location.line", at: `"4"`, msg: "string where a number is expected"},
 		{name: "wrong type in asset", doc: pstEdit(t, pstMinimal, 3, "assets", 1, "kind"), sentinel: compliance.ErrPostureInvalid, path: "assets[1].kind"},
 		{name: "bad time", doc: pstEdit(t, pstMinimal, "yesterday", "generated_at"), sentinel: compliance.ErrPostureInvalid, path: "generated_at", at: `"yesterday"`},
+		{name: "time as a number", doc: strings.Replace(pstMinimal, `"generated_at": "2026-07-01T12:00:00Z"`, `"generated_at": 1e400`, 1),
+			sentinel: compliance.ErrPostureInvalid, path: "generated_at", at: "1e400", msg: "a number is not an RFC 3339 time"},
+		{name: "nesting over the limit", doc: `{"version": ` + strings.Repeat("[", 513), sentinel: compliance.ErrPostureLimit, line: 1, col: 524, msg: "MaxDepth"},
 		{name: "bad nested time", doc: pstEdit(t, pstMinimal, "2026-13-01T00:00:00Z", "coverage", 0, "at"), sentinel: compliance.ErrPostureInvalid, path: "coverage[0].at"},
 		{name: "missing list", doc: pstEdit(t, pstMinimal, pstDelete, "sboms"), sentinel: compliance.ErrPostureInvalid, path: "sboms", line: 1, col: 1, at: "{"},
 		{name: "null list", doc: pstEdit(t, pstMinimal, nil, "edges"), sentinel: compliance.ErrPostureInvalid, path: "edges", msg: "null"},
@@ -351,7 +354,9 @@ func FuzzReadPosture(f *testing.F) {
 	}
 	for _, s := range []string{"", "{", "null", "[]", `{"version":"aspm-posture/1"}`, `{"version":2}`, "\ufeff{}", `"\u0000"`,
 		strings.Replace(pstMinimal, `"triage": null`, `"triage": {"status":"wont_fix","active":false,"expires":"2027-01-01T00:00:00+01:00"}`, 1),
-		strings.Replace(pstMinimal, `"id": "f1"`, `"i\u0064": "f1"`, 1)} {
+		strings.Replace(pstMinimal, `"id": "f1"`, `"i\u0064": "f1"`, 1),
+		strings.Replace(pstMinimal, `"generated_at": "2026-07-01T12:00:00Z"`, `"generated_at": 1e400`, 1),
+		`{"version": ` + strings.Repeat("[", 600)} {
 		f.Add([]byte(s))
 	}
 	sentinels := []error{compliance.ErrPostureSyntax, compliance.ErrPostureInvalid, compliance.ErrPostureVersion, compliance.ErrPostureLimit}

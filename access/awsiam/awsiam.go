@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 	"github.com/aspmkit/aspm/internal/limits"
 )
 
@@ -68,13 +69,13 @@ func Read(r io.Reader, opts Options) (*access.Model, error) {
 	if max <= 0 {
 		max = DefaultMaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	data, err := jsondoc.ReadAll(r, opts.File, max)
+	var pe *access.ParseError
+	if errors.As(err, &pe) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("awsiam: read %s: %w", opts.File, err)
-	}
-	if int64(len(data)) > max {
-		return nil, &access.ParseError{File: opts.File,
-			Message: fmt.Sprintf("input is larger than %d bytes", max), Err: access.ErrLimit}
 	}
 	d, root, err := parse(data, opts)
 	if err != nil {
@@ -234,9 +235,16 @@ func parse(data []byte, opts Options) (*decoder, *node, error) {
 		}
 		return fail(0, nil, "invalid JSON: %v", err)
 	}
-	root, depthAt := parseTree(data, maxDepth)
+	root, depthAt, dup := parseTree(data, maxDepth)
 	if depthAt >= 0 {
 		return fail(d.lines.line(depthAt), access.ErrLimit, "JSON nests deeper than %d levels", maxDepth)
+	}
+	if dup {
+		// IAM rejects such a policy; which value would count here is
+		// not for aspm to guess.
+		n, p := duplicate(root, "")
+		return nil, nil, &access.ParseError{File: opts.File, Line: d.lines.line(n.off), Path: p,
+			Message: "duplicate key: the object gives it twice", Err: access.ErrSyntax}
 	}
 	if root.kind != 'o' {
 		return fail(d.lines.line(root.off), access.ErrUnsupported, "top-level JSON value is %s, want an object", kindName(root.kind))

@@ -107,6 +107,11 @@ func TestErrors(t *testing.T) {
 		message string
 	}{
 		{"empty", "  \n", access.ErrSyntax, 0, "", "empty input"},
+		{"key twice", policy(ok + ",\n" + `{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}`), access.ErrSyntax, 2, "/Statement/1/Effect", "duplicate key"},
+		{"key twice in a large object", `{"Version":"2012-10-17",` + strings.Repeat(`"a":1,`, 20) + `"Statement":[]}`, access.ErrSyntax, 1, "/a", "duplicate key"},
+		{"key twice in an embedded document", `{"name":"n","arn":"arn:aws:iam::aws:policy/n","document":"{\"Statement\":[],\"Statement\":[]}"}`,
+			access.ErrSyntax, 1, "/document", "gives the key /Statement twice"},
+		{"string over the limit", `{"Statement":"` + strings.Repeat("a", 16<<20+1) + `"}`, access.ErrLimit, 1, "", "MaxStringBytes"},
 		{"invalid JSON", "{\n\"Statement\": [,]}", access.ErrSyntax, 2, "", "invalid JSON"},
 		{"truncated", `{"Statement": [`, access.ErrSyntax, 1, "", "invalid JSON"},
 		{"top-level array", `[{"Statement":[]}]`, access.ErrUnsupported, 1, "", "array"},

@@ -85,6 +85,20 @@
 // is returned. Input is bounded by [Options.MaxBytes] (default
 // [DefaultMaxBytes]) and nesting by 512 levels.
 //
+// # Hostile input
+//
+// The input is held to limits while it is read: at most
+// [Options.MaxBytes]; no string longer than limits.MaxStringBytes (16 MiB)
+// and no nesting deeper than limits.MaxDepth (512), each [access.ErrLimit]
+// with the line, column and byte, the read stopped there (a 500 MB string
+// costs about 16 MiB read). Invalid UTF-8 in a string becomes U+FFFD, as
+// encoding/json does, and the value is then checked like any other (a
+// login or e-mail address with U+FFFD is not one).
+// A key given twice in an object, in the input or in a policy document
+// held in a string, is [access.ErrSyntax] naming its pointer: IAM rejects
+// such a policy, and which "Effect" counts is not for aspm to guess. A
+// number where a string goes (a Version of 1e400) is [access.ErrSyntax].
+//
 // The functions of this package are safe for concurrent use; they keep
 // no state between calls.
 package awsiam

@@ -35,6 +35,8 @@ func FuzzRead(f *testing.F) {
 		`{"name":"n","document":"{\"Statement\":[]}"}`,
 		`{"Policies":[{"PolicyName":"p","DefaultVersionId":"v1","PolicyVersionList":[{"VersionId":"v1","Document":{"Statement":[]}}]}]}`,
 		"[request_definition]\nr = sub, obj, act\n",
+		`{"Statement":[{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}]}`,
+		`{"Statement":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -11,8 +11,8 @@ import (
 
 // node is a parsed JSON value that remembers where it was in the input,
 // so that every error can name its line and JSON pointer. Objects keep
-// their keys in input order; a repeated key resolves to its last value,
-// as in encoding/json.
+// their keys in input order; parse rejects an object that repeats a key
+// (get would take its last value, as encoding/json does).
 type node struct {
 	kind  byte // 'o' object, 'a' array, 's' string, 'n' number, 'b' boolean, 'z' null
 	off   int  // offset of the value's first byte in the input
@@ -61,13 +61,66 @@ type tree struct {
 	data     []byte
 	pos      int
 	maxDepth int
-	depthErr int // offset where the depth limit was hit, or -1
+	depthErr int  // offset where the depth limit was hit, or -1
+	dup      bool // an object repeats a key
 }
 
-func parseTree(data []byte, maxDepth int) (*node, int) {
+// parseTree returns the tree of data, the offset where it nests deeper
+// than maxDepth (-1 when it does not), and whether an object repeats a
+// key (see duplicate).
+func parseTree(data []byte, maxDepth int) (*node, int, bool) {
 	t := &tree{data: data, maxDepth: maxDepth, depthErr: -1}
 	n := t.value(0)
-	return n, t.depthErr
+	return n, t.depthErr, t.dup
+}
+
+// hasDup reports whether keys holds a key twice.
+func hasDup(keys []string) bool {
+	if len(keys) <= 16 {
+		for i := range keys {
+			for j := i + 1; j < len(keys); j++ {
+				if keys[i] == keys[j] {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+	}
+	return false
+}
+
+// duplicate finds the first object of n, in document order, that
+// repeats a key: the key's second node and the pointer of its value.
+func duplicate(n *node, at string) (key *node, pointer string) {
+	switch n.kind {
+	case 'o':
+		first := map[string]bool{}
+		for i, k := range n.keys {
+			if first[k] {
+				return n.vals[i], ptr(at, k)
+			}
+			first[k] = true
+		}
+		for i, v := range n.vals {
+			if key, p := duplicate(v, ptr(at, n.keys[i])); key != nil {
+				return key, p
+			}
+		}
+	case 'a':
+		for i, e := range n.elems {
+			if key, p := duplicate(e, ptr(at, i)); key != nil {
+				return key, p
+			}
+		}
+	}
+	return nil, ""
 }
 
 func (t *tree) space() {
@@ -122,6 +175,9 @@ func (t *tree) value(depth int) *node {
 			if t.depthErr >= 0 {
 				return n
 			}
+		}
+		if n.kind == 'o' && !t.dup {
+			t.dup = hasDup(n.keys)
 		}
 	case '"':
 		n.kind = 's'

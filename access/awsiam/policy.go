@@ -269,10 +269,15 @@ func (d *decoder) embedded(n *node, path string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, depthAt := parseTree(data, maxDepth)
+	root, depthAt, dup := parseTree(data, maxDepth)
 	if depthAt >= 0 {
 		return nil, &access.ParseError{File: d.file, Line: d.lineOf(n), Path: path,
 			Message: fmt.Sprintf("policy document nests deeper than %d levels", maxDepth), Err: access.ErrLimit}
+	}
+	if dup {
+		_, p := duplicate(root, "")
+		return nil, &access.ParseError{File: d.file, Line: d.lineOf(n), Path: path,
+			Message: fmt.Sprintf("policy document gives the key %s twice", p), Err: access.ErrSyntax}
 	}
 	inner := &decoder{file: d.file, data: data, line: d.lineOf(n)}
 	return inner.policy(root, path)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,12 +49,13 @@ func Read(r io.Reader, opts Options) (*access.Model, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := jsondoc.ReadAll(r, opts.File, limit)
+	var pe *access.ParseError
+	if errors.As(err, &pe) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &access.ParseError{File: opts.File, Message: "read: " + err.Error(), Err: access.ErrSyntax}
-	}
-	if int64(len(data)) > limit {
-		return nil, &access.ParseError{File: opts.File, Message: fmt.Sprintf("input is larger than %d bytes", limit), Err: access.ErrLimit}
 	}
 	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
 		data = append([]byte("   "), data[3:]...) // blank the byte order mark, keeping offsets
@@ -373,6 +375,12 @@ func (b *builder) element(n node) error {
 	d := b.d
 	first := b.count == 0
 	b.count++
+	if off, ptr, key, ok := jsondoc.DuplicateKey(n.raw, true); ok {
+		// encoding/json would keep the last value, matching keys
+		// without regard to case: which one Azure meant is not for aspm
+		// to guess.
+		return d.errorf(node{off: n.off + off, ptr: n.ptr + ptr}, "duplicate key %q: the object gives it twice", key)
+	}
 	s, p := classify(n.raw)
 	if s == unknownShape {
 		what := jsondoc.Kind(n.raw)

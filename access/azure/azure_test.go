@@ -221,6 +221,8 @@ func TestReadErrors(t *testing.T) {
 		{"bad JSON in element", "[\n{\"roleName\": \"r\" \"permissions\": []}]", access.ErrSyntax, 2, "/0", "invalid JSON"},
 		{"trailing data", `{"roleName": "r"} x`, access.ErrSyntax, 1, "", "after the top-level value"},
 		{"second element unknown", "[{\"roleName\": \"r\"},\n {\"foo\": 1}]", access.ErrSyntax, 2, "/1", "want a role definition or role assignment"},
+		{"key twice", "[\n{\"principalId\": \"p\", \"roleDefinitionName\": \"Reader\", \"RoleDefinitionName\": \"Owner\", \"scope\": \"/\"}]", access.ErrSyntax, 2, "/0/RoleDefinitionName", "duplicate key"},
+		{"nested too deep", `[{"roleName": ` + strings.Repeat("[", 600), access.ErrLimit, 1, "", "MaxDepth"},
 		{"empty roleName", `[{"roleName": "", "permissions": [], "type": "Microsoft.Authorization/roleDefinitions"}]`, access.ErrSyntax, 1, "/0", "roleName missing"},
 		{"ARM roleName missing", `{"type": "Microsoft.Authorization/roleDefinitions", "properties": {"permissions": []}}`, access.ErrSyntax, 1, "/properties", "roleName missing"},
 		{"actions not an array", "[{\"roleName\": \"r\",\n \"permissions\": [{\"actions\": \"*\"}]}]", access.ErrSyntax, 2, "/0/permissions/0/actions", "want an array, got string"},

@@ -91,4 +91,18 @@
 // twice with different GUIDs and an assignment ID repeated with other
 // content are errors; the same definition or assignment listed twice is
 // read once.
+//
+// # Hostile input
+//
+// The input is held to limits while it is read: at most
+// [Options.MaxBytes]; no string longer than limits.MaxStringBytes (16 MiB)
+// and no nesting deeper than limits.MaxDepth (512), each [access.ErrLimit]
+// with the line, column and byte, the read stopped there (a 500 MB string
+// costs about 16 MiB read). Invalid UTF-8 in a string becomes U+FFFD, as
+// encoding/json does, and the value is then checked like any other (a
+// login or e-mail address with U+FFFD is not one).
+// A key given twice in a definition or assignment is [access.ErrSyntax]
+// naming its pointer; keys are compared without regard to case, as
+// encoding/json matches them ("roleDefinitionName" and
+// "RoleDefinitionName" would otherwise decide the role silently).
 package azure

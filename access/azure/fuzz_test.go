@@ -29,6 +29,8 @@ func FuzzRead(f *testing.F) {
 		`[{"principalName":"a#EXT#","principalType":"User","roleDefinitionName":"Owner","scope":"/"},{"principalId":"p","principalType":"ForeignGroup","roleDefinitionId":"x","scope":"/a"}]`,
 		"[request_definition]\n",
 		`[{"roleName":"r","permissions":[{"actions":[1]}]}]`,
+		`[{"principalId":"p","roleDefinitionName":"Reader","RoleDefinitionName":"Owner","scope":"/"}]`,
+		`[{"roleName":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]`,
 	} {
 		f.Add([]byte(s))
 	}

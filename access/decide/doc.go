@@ -57,6 +57,14 @@
 // [DefaultPolicyHistory]) in input.history; the derived fields below
 // summarize the whole history.
 //
+// [DecodeRequest] holds a request to limits as it reads it: at most
+// [MaxRequestBytes], no string longer than limits.MaxStringBytes, no
+// nesting deeper than limits.MaxDepth ([ErrLimit] at the byte). A number
+// out of range (a latitude of 1e400) is [ErrInvalid] naming the field. A
+// key given twice keeps its last value and invalid UTF-8 becomes U+FFFD,
+// as with encoding/json; the request is then validated as usual. Errors
+// name the input when the reader has a Name method (an *os.File).
+//
 // # Derived fields
 //
 // Rego has no trigonometry, and every rule should read the history the

@@ -65,6 +65,9 @@ type TimeoutError = opasandbox.TimeoutError
 // the cause, which wraps [ErrSyntax], [ErrInvalid] or [ErrLimit]. It is
 // not modified after creation: safe for concurrent use.
 type RequestError struct {
+	// File names the input when the reader given to [DecodeRequest] has
+	// a Name method (an *os.File does); empty otherwise.
+	File string
 	// Offset is the byte offset in the decoded document of the byte where
 	// the problem was found (the input's length for a truncated input);
 	// -1 when unknown or when the request did not come from
@@ -82,6 +85,10 @@ type RequestError struct {
 func (e *RequestError) Error() string {
 	var b strings.Builder
 	b.WriteString("decide: ")
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
 	cause := "invalid request"
 	if e.Err != nil {
 		cause = strings.TrimPrefix(e.Err.Error(), "decide: ")

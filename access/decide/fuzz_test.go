@@ -29,6 +29,8 @@ func FuzzDecodeRequest(f *testing.F) {
 	}
 	f.Add([]byte(`{"principal":{"id":"u","time_zone":"Asia/Tokyo"},"action":"iam:*","context":{"time":"2025-01-01T00:00:00-12:00","ip":"::1","location":{"lat":-90,"lon":180}},"history":[{"time":"0001-01-01T00:00:01Z","location":{"lat":90,"lon":-180}}]}`))
 	f.Add([]byte(`{"principal":{"id":"u"},"action":"a","context":{"time":"9999-12-31T23:59:59Z"},"history":[{"time":"2025-01-01T00:00:00Z","outcome":"deny"}]}`))
+	f.Add([]byte(`{"principal":{"id":"u"},"action":"a","action":"b","context":{"time":"2025-01-01T00:00:00Z","location":{"lat":1e400,"lon":0}}}`))
+	f.Add([]byte(`{"action":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`))
 	d, err := fuzzDecider()
 	if err != nil {
 		f.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/internal/docguard"
 )
 
 // Limits on requests. A request over a limit is an error wrapping
@@ -155,16 +156,40 @@ func (e Event) familiar() bool {
 // documentation for its schema, also shipped as [Schema]) and validates
 // it like [Request.Validate]. Unknown fields are errors, so that a
 // misspelt field is never silently ignored. Errors are [*RequestError]
-// values wrapping [ErrSyntax], [ErrInvalid] or [ErrLimit]; a read error
-// is returned wrapped as is.
+// values wrapping [ErrSyntax], [ErrInvalid] or [ErrLimit], naming the
+// input when r has a Name method (an *os.File does); a read error is
+// returned wrapped as is.
+//
+// The request is read whole, at most [MaxRequestBytes], with its strings
+// and nesting held to limits.MaxStringBytes and limits.MaxDepth as it is
+// read. A key given twice keeps its last value, as with encoding/json;
+// invalid UTF-8 in a string becomes U+FFFD.
 func DecodeRequest(r io.Reader) (Request, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxRequestBytes+1))
-	if err != nil {
-		return Request{}, fmt.Errorf("decide: reading request: %w", err)
+	name := ""
+	if n, ok := r.(interface{ Name() string }); ok {
+		name = n.Name()
 	}
-	if len(data) > MaxRequestBytes {
+	req, err := decodeRequest(r)
+	var re *RequestError
+	if errors.As(err, &re) && name != "" {
+		named := *re
+		named.File = name
+		err = &named
+	}
+	return req, err
+}
+
+func decodeRequest(r io.Reader) (Request, error) {
+	data, err := docguard.ReadAll(r, docguard.Options{MaxBytes: MaxRequestBytes})
+	var le *docguard.LimitError
+	switch {
+	case errors.As(err, &le) && le.Limit == docguard.LimitSize:
 		return Request{}, &RequestError{Offset: MaxRequestBytes, Err: ErrLimit,
 			Message: "request larger than " + strconv.Itoa(MaxRequestBytes) + " bytes (MaxRequestBytes)"}
+	case errors.As(err, &le):
+		return Request{}, &RequestError{Offset: le.Offset, Err: ErrLimit, Message: le.Error()}
+	case err != nil:
+		return Request{}, fmt.Errorf("decide: reading request: %w", err)
 	}
 	var req Request
 	dec := json.NewDecoder(bytes.NewReader(data))

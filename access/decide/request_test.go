@@ -107,6 +107,41 @@ func TestDecodeRequestSizeLimit(t *testing.T) {
 	assert.Equal(t, int64(decide.MaxRequestBytes), re.Offset)
 }
 
+// A reader with a name names the input in errors.
+type namedReader struct {
+	*strings.Reader
+	name string
+}
+
+func (n namedReader) Name() string { return n.name }
+
+func TestDecodeRequestHostile(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		is   error
+		msg  string
+	}{
+		{"nested too deep", `{"action": ` + strings.Repeat("[", 600), decide.ErrLimit, "decide: req.json: limit exceeded: byte 522: nesting deeper than 512 (MaxDepth)"},
+		{"string too long", `{"action": "` + strings.Repeat("a", 5<<20), decide.ErrLimit, "decide: req.json: limit exceeded: byte 4194304: request larger than 4194304 bytes"},
+		{"number out of range", `{"principal": {"id": "u"}, "action": "a", "context": {"time": "2025-01-01T00:00:00Z", "location": {"lat": 1e400, "lon": 0}}}`,
+			decide.ErrInvalid, "decide: req.json: invalid request: byte 111: context.location.lat: cannot hold a JSON number 1e400"},
+		{"syntax", `{"action" 1}`, decide.ErrSyntax, "decide: req.json: syntax error: byte 10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decide.DecodeRequest(namedReader{strings.NewReader(tt.doc), "req.json"})
+			require.ErrorIs(t, err, tt.is)
+			assert.ErrorContains(t, err, tt.msg)
+		})
+	}
+	// The last of a key given twice counts, as with encoding/json; invalid
+	// UTF-8 becomes U+FFFD.
+	req, err := decide.DecodeRequest(strings.NewReader(`{"principal": {"id": "u"}, "action": "a", "action": "b` + "\xff" + `", "context": {"time": "2025-01-01T00:00:00Z"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, "b\uFFFD", req.Action)
+}
+
 func TestRequestJSONRoundTrip(t *testing.T) {
 	b, err := os.ReadFile("testdata/full-history.json")
 	require.NoError(t, err)

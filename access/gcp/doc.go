@@ -42,4 +42,18 @@
 // ("/3/iam_policy/bindings/0/members/2", or "#3" for the fourth line of a
 // stream), wrapping [access.ErrSyntax], [access.ErrUnsupported] (not
 // asset JSON) or [access.ErrLimit] (over [Options.MaxBytes]).
+//
+// # Hostile input
+//
+// The input is held to limits while it is read: at most
+// [Options.MaxBytes]; no string longer than limits.MaxStringBytes (16 MiB)
+// and no nesting deeper than limits.MaxDepth (512), each [access.ErrLimit]
+// with the line, column and byte, the read stopped there (a 500 MB string
+// costs about 16 MiB read). Invalid UTF-8 in a string becomes U+FFFD, as
+// encoding/json does, and the value is then checked like any other (a
+// login or e-mail address with U+FFFD is not one).
+// A key given twice in an object read is [access.ErrSyntax] naming its
+// pointer; keys are compared without regard to case, as encoding/json
+// matches them. Numbers the importer does not read (an iam_policy
+// version of 1e400) are ignored.
 package gcp

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
 	"os"
 	"slices"
@@ -43,12 +43,13 @@ func readAll(r io.Reader, file string, max int64) ([]byte, error) {
 	if max <= 0 {
 		max = DefaultMaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	data, err := jsondoc.ReadAll(r, file, max)
+	var pe *access.ParseError
+	if errors.As(err, &pe) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &access.ParseError{File: file, Message: "read: " + err.Error(), Err: access.ErrSyntax}
-	}
-	if int64(len(data)) > max {
-		return nil, &access.ParseError{File: file, Message: fmt.Sprintf("input is larger than %d bytes", max), Err: access.ErrLimit}
 	}
 	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
 		// Blank the byte order mark, keeping offsets.

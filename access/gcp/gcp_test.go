@@ -161,6 +161,10 @@ func TestReadStreamAndErrors(t *testing.T) {
 		{"members type", `[{"name": "//x", "asset_type": "t", "iam_policy": {"bindings": [{"role": "r", "members": "allUsers"}]}}]`, access.ErrSyntax, 1, "/0/iam_policy/bindings/members"},
 		{"second asset bad", `[{"name": "//x", "asset_type": "t"}, {"asset_type": "t"}]`, access.ErrSyntax, 1, "/1"},
 		{"truncated", "[{\"name\": \n", access.ErrSyntax, 2, ""},
+		{"key twice", "[{\"name\": \"//x\", \"asset_type\": \"t\", \"iam_policy\": {\"bindings\": [{\"role\": \"r\",\n \"members\": [\"allUsers\"], \"members\": []}]}}]",
+			access.ErrSyntax, 2, "/0/iam_policy/bindings/0/members"},
+		{"key twice but for case", `[{"name": "//x", "Name": "//y", "asset_type": "t"}]`, access.ErrSyntax, 1, "/0/Name"},
+		{"nested too deep", `[{"name": ` + strings.Repeat("[", 600), access.ErrLimit, 1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

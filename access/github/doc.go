@@ -102,4 +102,17 @@
 // JSON format) or [access.ErrLimit] (input over [Options.MaxBytes],
 // [DefaultMaxBytes] by default). Read never returns part of a model with
 // an error.
+//
+// # Hostile input
+//
+// The input is held to limits while it is read: at most
+// [Options.MaxBytes]; no string longer than limits.MaxStringBytes (16 MiB)
+// and no nesting deeper than limits.MaxDepth (512), each [access.ErrLimit]
+// with the line, column and byte, the read stopped there (a 500 MB string
+// costs about 16 MiB read). Invalid UTF-8 in a string becomes U+FFFD, as
+// encoding/json does, and the value is then checked like any other (a
+// login or e-mail address with U+FFFD is not one).
+// A key given twice in an object read is [access.ErrSyntax] naming its
+// pointer (for objects decoded whole, keys are compared without regard to
+// case, as encoding/json matches them).
 package github

@@ -29,6 +29,8 @@ func FuzzRead(f *testing.F) {
 		`{"organization": {"login": "a"}, "teams": [{"slug": "t", "parent": {"slug": "p"}, "members": [{"login": "u"}]}]}`,
 		`[{"method":"GET","path":"/orgs/a/teams/t/repos?x=%zz","status":200,"response":[{"full_name":"a/r","role_name":"x"}]}]`,
 		`[{"method":"GET","path":"/repos/a/b/teams","status":200,"response":[{"slug":"t","permission":"push"}]}]`,
+		`{"organization": {"login": "a"}, "admins": [{"login": "u"}], "admins": []}`,
+		`{"organization": {"login": "a"}, "members": [{"login": "u", "Login": "v"}]}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -1,12 +1,13 @@
 package github
 
 import (
-	"fmt"
+	"errors"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/internal/sniff"
 )
@@ -42,13 +43,13 @@ func Read(r io.Reader, opts Options) (*access.Model, error) {
 	if max <= 0 {
 		max = DefaultMaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	data, err := jsondoc.ReadAll(r, opts.File, max)
+	var pe *access.ParseError
+	if errors.As(err, &pe) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &access.ParseError{File: opts.File, Message: "read: " + err.Error(), Err: access.ErrSyntax}
-	}
-	if int64(len(data)) > max {
-		return nil, &access.ParseError{File: opts.File,
-			Message: fmt.Sprintf("input is larger than %d bytes", max), Err: access.ErrLimit}
 	}
 	return parse(data, opts.File)
 }

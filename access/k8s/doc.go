@@ -99,6 +99,29 @@
 // input beyond [Options.MaxBytes], [Options.MaxResources] or
 // [MaxAggregationWork], or YAML aliases that expand too far.
 //
+// # Hostile input
+//
+// The input is held to limits while it is read: at most
+// [Options.MaxBytes]; in YAML, no line longer than limits.MaxStringBytes
+// (16 MiB); in JSON, no string longer than that and no nesting deeper than
+// limits.MaxDepth (512). Each is [access.ErrLimit] at its line, the read
+// stopped there. Beyond that:
+//
+//   - Aliases are followed with a budget of ten visits per node of the
+//     document (plus 10,000), and resource strings are bounded by
+//     [Options.MaxResources]: a billion laughs, or rules aliasing a list of
+//     resources thousands of times, is [access.ErrLimit] (or a schema
+//     error at the first alias, when lists are nested where the schema
+//     has none). The work and memory follow the budget, so the size of
+//     the document.
+//   - YAML nested deeper than 10,000 and invalid UTF-8 are
+//     [access.ErrSyntax] (or [access.ErrUnsupported] when nothing in the
+//     input looks like Kubernetes) with their line.
+//   - Empty documents are skipped: 100,000 "---" are an empty model.
+//   - A field read given twice ("name" of a subject) is
+//     [access.ErrSyntax], as for the API server: which one would count is
+//     not for aspm to guess.
+//
 // The functions of this package keep no state between calls and may be
 // called from several goroutines at once.
 package k8s

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 	"github.com/aspmkit/aspm/internal/limits"
 )
 
@@ -227,12 +228,13 @@ func (rd *reader) stream(r io.Reader, opts Options) error {
 	if max <= 0 {
 		max = DefaultMaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	data, err := jsondoc.ReadAll(r, opts.File, max)
+	var pe *access.ParseError
+	if errors.As(err, &pe) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("k8s: %s: %w", opts.File, err)
-	}
-	if int64(len(data)) > max {
-		return &access.ParseError{File: opts.File, Message: fmt.Sprintf("input larger than %d bytes", max), Err: access.ErrLimit}
 	}
 	ns := cmp.Or(opts.Namespace, DefaultNamespace)
 	rd.maxRes = opts.MaxResources
@@ -249,7 +251,7 @@ func (rd *reader) stream(r io.Reader, opts Options) error {
 			return nil
 		}
 		if err != nil {
-			e := w.syntax(err).(*access.ParseError)
+			e := w.syntax(err, data).(*access.ParseError)
 			switch {
 			case tmpl:
 				e.Err = access.ErrUnsupported

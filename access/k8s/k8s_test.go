@@ -245,6 +245,10 @@ func TestErrors(t *testing.T) {
 		{"quoted template", cr + "rules:\n- apiGroups: ['']\n  resources: [pods]\n  verbs: [\"{{ .Values.verb }}\"]\n", access.ErrUnsupported, 7, "#1 rules[0].verbs[0]", "Helm template"},
 		{"template that does not parse", "{{- if .Values.rbac.create }}\n" + cr + "{{- end }}\n", access.ErrUnsupported, 0, "#1", "Helm template"},
 		{"unresolvable alias", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: *a}\n", access.ErrSyntax, 0, "#1", "invalid YAML"},
+		{"field twice", crb + "roleRef: {kind: ClusterRole, name: r}\nsubjects:\n- kind: User\n  name: alice\n  name: mallory\n", access.ErrSyntax, 8, "#1 subjects[0].name", `field "name" given twice (first on line 7)`},
+		{"invalid UTF-8", crb + "roleRef: {kind: ClusterRole, name: r}\nsubjects: [{kind: User, name: a\xffb}]\n", access.ErrSyntax, 5, "#1", "invalid leading UTF-8 octet"},
+		{"blocks nested too deep", strings.Repeat("- ", 10001) + "x\n", access.ErrUnsupported, 1, "#1", "exceeded max depth"},
+		{"JSON nested too deep", `{"apiVersion":"v1","kind":"List","items":` + strings.Repeat("[", 600), access.ErrLimit, 1, "", "nesting deeper than 512 (MaxDepth) (column 553, byte 552)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/internal/docguard"
 )
 
 // walker reads the fields of one document's nodes. It looks up the fields
@@ -45,10 +46,13 @@ func (w *walker) template(n *yaml.Node, path string) error {
 		"unrendered Helm template: the value is a template expression ({{ ... }}); render the chart (helm template) and read its output")
 }
 
+// yamlMaxDepth is the nesting at which yaml.v3 gives up.
+const yamlMaxDepth = 10000
+
 var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
 
 // syntax turns an error of the YAML decoder into a ParseError.
-func (w *walker) syntax(err error) error {
+func (w *walker) syntax(err error, data []byte) error {
 	e := &access.ParseError{File: w.file, Path: w.where(""), Err: access.ErrSyntax}
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -56,6 +60,14 @@ func (w *walker) syntax(err error) error {
 		msg = m[2]
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	// yaml.v3 does not say where for these: find the place.
+	switch {
+	case e.Line != 0:
+	case strings.HasPrefix(msg, "exceeded max depth"):
+		e.Line, _, _ = docguard.Nesting(data, yamlMaxDepth)
+	case strings.Contains(msg, "UTF-8"):
+		e.Line, _, _ = docguard.InvalidUTF8(data)
 	}
 	e.Message = "invalid YAML: " + msg
 	return e
@@ -176,6 +188,7 @@ func (w *walker) lookup(m *yaml.Node, path, key string, depth int) (*yaml.Node, 
 		return nil, nil
 	}
 	merged := false
+	var found *yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
 		if isMerge(k) {
@@ -183,7 +196,18 @@ func (w *walker) lookup(m *yaml.Node, path, key string, depth int) (*yaml.Node, 
 			continue
 		}
 		if k.Kind == yaml.ScalarNode && k.Value == key {
-			return m.Content[i+1], nil
+			if found != nil {
+				// Kubernetes rejects it too: which one would it be?
+				return nil, w.fail(k, join(path, key), access.ErrSyntax, "field %q given twice (first on line %d)", key, found.Line)
+			}
+			found = k
+		}
+	}
+	if found != nil {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i] == found {
+				return m.Content[i+1], nil
+			}
 		}
 	}
 	if !merged {

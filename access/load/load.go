@@ -9,6 +9,16 @@
 // Files of other kinds get an error wrapping [access.ErrUnsupported] that
 // names the file: Terraform, Casbin models and policies, unrendered Helm
 // templates.
+//
+// # Hostile input
+//
+// An input is read whole, at most [MaxBytes], and held while it is read
+// to the limits of the importers: no JSON string and no YAML line longer
+// than limits.MaxStringBytes (16 MiB), no JSON nesting deeper than
+// limits.MaxDepth (512), each an error wrapping [access.ErrLimit] with the
+// file and line, the read stopped there. The importer the content selects
+// then applies its own rules (see its package documentation: duplicate
+// keys, aliases, invalid UTF-8).
 package load
 
 import (
@@ -24,6 +34,7 @@ import (
 	"github.com/aspmkit/aspm/access/azure"
 	"github.com/aspmkit/aspm/access/gcp"
 	"github.com/aspmkit/aspm/access/github"
+	"github.com/aspmkit/aspm/access/internal/jsondoc"
 	"github.com/aspmkit/aspm/access/k8s"
 )
 
@@ -78,12 +89,13 @@ func Read(r io.Reader, name string) (*access.Model, Format, error) {
 
 // Read is [Read] with these options.
 func (o Options) Read(r io.Reader, name string) (*access.Model, Format, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	data, err := jsondoc.ReadAll(r, name, MaxBytes)
+	var pe *access.ParseError
+	if errors.As(err, &pe) {
+		return nil, "", err
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("access: %s: %w", name, err)
-	}
-	if len(data) > MaxBytes {
-		return nil, "", &access.ParseError{File: name, Message: fmt.Sprintf("larger than %d bytes", MaxBytes), Err: access.ErrLimit}
 	}
 	return o.readBytes(data, name)
 }
@@ -197,12 +209,10 @@ func readFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxBytes+1))
-	if err != nil {
+	data, err := jsondoc.ReadAll(fh, path, MaxBytes)
+	var pe *access.ParseError
+	if err != nil && !errors.As(err, &pe) {
 		return nil, fmt.Errorf("access: %s: %w", path, err)
 	}
-	if len(data) > MaxBytes {
-		return nil, &access.ParseError{File: path, Message: fmt.Sprintf("larger than %d bytes", MaxBytes), Err: access.ErrLimit}
-	}
-	return data, nil
+	return data, err
 }

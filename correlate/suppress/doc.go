@@ -70,6 +70,13 @@
 // [*RuleError]s naming the file, line, column and field. [Options] can
 // require an author on every rule and an expiry on every accepted risk.
 //
+// A rule file is at most [Options.MaxBytes] (a 500 MB file fails after
+// MaxBytes+1 bytes read) and [Options.MaxRules] rules. YAML nested deeper
+// than 10,000 and invalid UTF-8 are [ErrSyntax] with their line and
+// column; an alias bomb is an error at its first alias; a number where a
+// version or a string goes is checked as the text written ("1e400" is not
+// version 1).
+//
 // # Expiry and rescans
 //
 // A rule with an expiry matches up to and including that instant and

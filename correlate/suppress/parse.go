@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -167,13 +168,13 @@ func (p *ruleParser) decode(data []byte) (root *yaml.Node, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, p.syntax(err)
+		return nil, p.syntax(err, data)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &RuleError{File: p.file, Line: extra.Line, Column: extra.Column, Err: fmt.Errorf("%w: more than one YAML document", ErrSyntax)}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, p.syntax(err)
+		return nil, p.syntax(err, data)
 	}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		return doc.Content[0], nil
@@ -181,17 +182,84 @@ func (p *ruleParser) decode(data []byte) (root *yaml.Node, err error) {
 	return &doc, nil
 }
 
-func (p *ruleParser) syntax(err error) error {
+func (p *ruleParser) syntax(err error, data []byte) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
+	line, col := 0, 0
 	if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
 		line, _ = strconv.Atoi(msg[m[2]:m[3]])
 		if m[0] == 0 {
 			// The line goes in the error's prefix; do not repeat it.
 			msg = strings.TrimPrefix(msg[m[1]:], ": ")
 		}
+	} else {
+		// yaml.v3 does not say where for these: find the place.
+		line, col = locate(data, msg)
 	}
-	return &RuleError{File: p.file, Line: line, Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+	return &RuleError{File: p.file, Line: line, Column: col, Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+}
+
+// yamlMaxDepth is the nesting at which yaml.v3 gives up.
+const yamlMaxDepth = 10000
+
+// locate finds what a YAML error without a line is about: the first byte
+// that is not UTF-8, or where flow collections nest deeper than yaml.v3
+// accepts (quoted text and comments skipped), or else the longest run of
+// block indicators and indentation at the start of a line, if it is that
+// deep. It returns 0, 0 when it finds none of them.
+func locate(data []byte, msg string) (line, col int) {
+	utf := strings.Contains(msg, "UTF-8")
+	if !utf && !strings.HasPrefix(msg, "exceeded max depth") {
+		return 0, 0
+	}
+	line, lineAt, level := 1, 0, 0
+	var quote byte
+	blockLine, blockRun := 0, 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if i == lineAt && !utf {
+			n := 0
+			for i+n < len(data) && strings.IndexByte(" -?:", data[i+n]) >= 0 {
+				n++
+			}
+			if n > blockRun {
+				blockLine, blockRun = line, n
+			}
+		}
+		switch {
+		case c == '\n':
+			line, lineAt = line+1, i+1
+		case utf:
+			if c >= utf8.RuneSelf {
+				r, size := utf8.DecodeRune(data[i:])
+				if r == utf8.RuneError && size == 1 {
+					return line, i - lineAt + 1
+				}
+				i += size - 1
+			}
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t'):
+			for i+1 < len(data) && data[i+1] != '\n' {
+				i++
+			}
+		case c == '[' || c == '{':
+			if level++; level > yamlMaxDepth {
+				return line, i - lineAt + 1
+			}
+		case c == ']' || c == '}':
+			level = max(level-1, 0)
+		}
+	}
+	if blockRun >= yamlMaxDepth {
+		return blockLine, blockRun + 1
+	}
+	return 0, 0
 }
 
 func (p *ruleParser) fail(n *yaml.Node, field, rule, format string, args ...any) {

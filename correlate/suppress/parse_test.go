@@ -109,6 +109,12 @@ func TestParseRulesErrors(t *testing.T) {
 			[]string{`suppress: line 6:9: rules[1].id: rule "a": invalid rule: duplicate id (first used by rule 0)`}},
 		{"two documents", "rules: []\n---\nrules: []\n", Options{}, ErrSyntax,
 			[]string{"suppress: line 2:1: syntax error: more than one YAML document"}},
+		{"invalid UTF-8", "rules:\n  - id: \"a\xffb\"\n", Options{}, ErrSyntax,
+			[]string{"suppress: line 2:11: syntax error: invalid leading UTF-8 octet"}},
+		{"flow nested too deep", "rules: " + strings.Repeat("[", 10001), Options{}, ErrSyntax,
+			[]string{"suppress: line 1:10008: syntax error: exceeded max depth of 10000"}},
+		{"blocks nested too deep", strings.Repeat("- ", 10001) + "x", Options{}, ErrSyntax,
+			[]string{"suppress: line 1:20003: syntax error: exceeded max depth of 10000"}},
 		{"require author", "rules:\n  - id: a\n    tools: x\n" + ok, Options{RequireAuthor: true}, ErrInvalid,
 			[]string{`suppress: line 2:5: rules[0].author: rule "a": invalid rule: missing author`}},
 		{"require expiry", "rules:\n  - id: a\n    tools: x\n    status: accepted_risk\n    justification: j\n", Options{RequireExpiry: true}, ErrInvalid,
@@ -214,6 +220,7 @@ func FuzzParseRules(f *testing.F) {
 		"a: &a [*a]", "rules: [{id: a, tools: x, status: wont_fix, justification: j, expires: 2024-01-01}]",
 		"rules:\n  - id: a\n    cwes: [79]\n    purls: pkg:npm/x\n    status: accepted_risk\n    justification: j\n",
 		"{\"rules\": [{\"id\": 1, \"paths\": [\"**\"]}]}", "---\n---\n", "!!binary AAAA", "? [a]\n: b\n",
+		"rules:\n  - id: \"a\xffb\"\n", "rules: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
 	} {
 		f.Add([]byte(s))
 	}

@@ -224,7 +224,12 @@ func runDecide(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	req, err := decide.DecodeRequest(r)
 	if err != nil {
-		fmt.Fprintf(stderr, "aspm decide: %s: %v\n", files[0], err)
+		// An error of a file names it already; one of stdin does not.
+		if re := (*decide.RequestError)(nil); errors.As(err, &re) && re.File != "" {
+			fmt.Fprintf(stderr, "aspm decide: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "aspm decide: %s: %v\n", files[0], err)
+		}
 		return exitBadInput
 	}
 	ctx := context.Background()

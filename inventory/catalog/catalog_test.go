@@ -304,6 +304,11 @@ func TestErrors(t *testing.T) {
 		{"key a mapping", head + "teams:\n  - {name: t, {a: 1}: 2}\n", catalog.ErrInvalid, 4, 15, "teams[0]", "a key must be a string"},
 		{"alias to nothing", head + "teams: *x\n", catalog.ErrSyntax, 0, 0, "", "unknown anchor"},
 		{"self-referring merge", head + "teams:\n  - &t {name: t, <<: *t}\n", catalog.ErrInvalid, 4, 5, "teams[0]", "merge keys nested too deep"},
+		{"invalid UTF-8", head + "teams:\n  - name: a\xffb\n", catalog.ErrSyntax, 4, 12, "", "invalid leading UTF-8 octet"},
+		{"flow nested too deep", "- " + strings.Repeat("[", 10001), catalog.ErrSyntax, 1, 10003, "", "exceeded max depth"},
+		{"blocks nested too deep", strings.Repeat("- ", 10001) + "x", catalog.ErrSyntax, 1, 20003, "", "exceeded max depth"},
+		{"JSON nested too deep", `{"apiVersion": ` + strings.Repeat("[", 512), catalog.ErrLimit, 1, 527, "", "nesting deeper than 512"},
+		{"line over the limit", head + "teams:\n  - name: " + strings.Repeat("a", 16<<20), catalog.ErrLimit, 4, 16<<20 + 1, "", "line longer than 16777216 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -402,6 +407,10 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(head + "teams: [{name: t}]\napplications: [{name: a, owner: t, services: [{name: s, calls: [s]}]}]\n"))
 	f.Add([]byte(head + "x: &a [*a]\n"))
 	f.Add([]byte(`{"apiVersion":"aspm/v1","kind":"Catalog","people":[{"name":"p"}]}`))
+	// Hostile input: invalid UTF-8, deep JSON, deep blocks.
+	f.Add([]byte(head + "teams: [{name: \xff}]\n"))
+	f.Add([]byte(`{"apiVersion":` + strings.Repeat("[", 520) + `]}`))
+	f.Add([]byte(strings.Repeat("- ", 200) + "x\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g := inventory.New()
 		res, err := catalog.Read(bytes.NewReader(data), g, catalog.Options{Name: "f"})

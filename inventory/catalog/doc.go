@@ -116,4 +116,25 @@
 // Every problem is an [*Error] giving the line, the column and the path of
 // the offending field ("applications[0].services[1].owner"), wrapping
 // [ErrSyntax], [ErrInvalid], [ErrUnsupported] or [ErrLimit].
+//
+// # Hostile input
+//
+// The input is held to limits while it is read: at most
+// [Options.MaxBytes]; in JSON, no string longer than limits.MaxStringBytes
+// (16 MiB) and no nesting deeper than limits.MaxDepth (512); in YAML, no
+// line longer than limits.MaxStringBytes. Each is [ErrLimit] at its line
+// and column, the read stopped there. Beyond that:
+//
+//   - Aliases are followed with a budget of ten visits per node of the
+//     document (plus 10,000): an alias bomb is [ErrLimit], when the schema
+//     does not reject it first (nested lists where names go are
+//     [ErrInvalid] at the first alias).
+//   - YAML nested deeper than 10,000 is [ErrSyntax] with its line; invalid
+//     UTF-8 in YAML is [ErrSyntax] at the offending byte; in JSON it
+//     becomes U+FFFD, as encoding/json does.
+//   - A catalog is one YAML document: empty ones around it are ignored,
+//     a second with content is [ErrInvalid].
+//   - A key given twice, in YAML or JSON, is [ErrInvalid] ("given
+//     twice"), at the second.
+//   - A number where text goes (a name 1e400) is read as the text written.
 package catalog

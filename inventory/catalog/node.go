@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aspmkit/aspm/internal/docguard"
 	"github.com/aspmkit/aspm/internal/limits"
 )
 
@@ -46,6 +47,9 @@ func (d *decoder) fail(n *yaml.Node, path string, sentinel error, format string,
 	return e
 }
 
+// yamlMaxDepth is the nesting at which yaml.v3 gives up.
+const yamlMaxDepth = 10000
+
 var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
 
 // parse returns the root node of the input's single document; nil when
@@ -64,7 +68,7 @@ func (d *decoder) parse(data []byte) (*yaml.Node, error) {
 			if errors.Is(err, io.EOF) {
 				return nil, nil
 			}
-			return nil, d.yamlError(err)
+			return nil, d.yamlError(err, data)
 		}
 		if len(doc.Content) > 0 {
 			root = doc.Content[0]
@@ -76,7 +80,7 @@ func (d *decoder) parse(data []byte) (*yaml.Node, error) {
 				break
 			}
 			if err != nil {
-				return nil, d.yamlError(err)
+				return nil, d.yamlError(err, data)
 			}
 			if len(next.Content) > 0 && !isNull(next.Content[0]) {
 				return nil, d.fail(next.Content[0], "", ErrInvalid, "a catalog is a single YAML document")
@@ -92,7 +96,7 @@ func (d *decoder) parse(data []byte) (*yaml.Node, error) {
 	return root, nil
 }
 
-func (d *decoder) yamlError(err error) error {
+func (d *decoder) yamlError(err error, data []byte) error {
 	e := &Error{File: d.file}
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -100,6 +104,13 @@ func (d *decoder) yamlError(err error) error {
 		msg = m[2]
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	if e.Line == 0 && strings.HasPrefix(msg, "exceeded max depth") {
+		// yaml.v3 does not say where: find the place.
+		e.Line, e.Column, _ = docguard.Nesting(data, yamlMaxDepth)
+	}
+	if e.Line == 0 && strings.Contains(msg, "UTF-8") {
+		e.Line, e.Column, _ = docguard.InvalidUTF8(data)
 	}
 	e.Err = fmt.Errorf("%w: %s", ErrSyntax, msg)
 	return e

@@ -42,6 +42,14 @@
 // without owners in a section takes the section's default owners.
 // [Rules.Match] returns the last matching rule itself.
 //
+// # Limits
+//
+// The input is at most [Options.MaxBytes] (3 MiB by default, GitHub's
+// limit): a larger one is [ErrLimit] after MaxBytes+1 bytes read. Patterns
+// are matched in time proportional to the product of their length and the
+// path's, never exponential; text is kept as written, invalid UTF-8
+// included (an owner that is not UTF-8 is not a valid owner: [ErrInvalid]).
+//
 // # Graph
 //
 // [Apply] links a repository asset to the owners of the repository as a

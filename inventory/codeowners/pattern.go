@@ -93,7 +93,7 @@ func escapedAt(s string, i int) bool {
 }
 
 func parseGlob(s string) []item {
-	var out []item
+	out := make([]item, 0, len(s)) // at most one item a byte
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {

@@ -59,4 +59,26 @@
 // (1-based), the line, the column and the field path, wrapping
 // [ErrSyntax], [ErrInvalid], [ErrUnsupported] or [ErrLimit]. [Read]
 // checks the whole stream before it adds anything to the graph.
+//
+// # Hostile input
+//
+// The input is held to limits while it is read: at most
+// [Options.MaxBytes]; in JSON, no string longer than limits.MaxStringBytes
+// (16 MiB) and no nesting deeper than limits.MaxDepth (512); in YAML, no
+// line longer than limits.MaxStringBytes. Each is [ErrLimit] at its line
+// and column, the read stopped there. Beyond that:
+//
+//   - Aliases are followed with a budget of ten visits per node of the
+//     document (plus 10,000): aliases that expand to more (a billion
+//     laughs, or a list of aliases to a Service whose ports are aliases)
+//     are [ErrLimit]. The work and memory are bounded by the budget, so by
+//     the size of the document.
+//   - YAML nested deeper than 10,000 is [ErrSyntax] with its line; invalid
+//     UTF-8 in YAML is [ErrSyntax] at the offending byte; in JSON it
+//     becomes U+FFFD.
+//   - Empty documents are skipped: a stream of 100,000 "---" is read as
+//     no object.
+//   - A field read given twice is [ErrInvalid] ("given twice").
+//   - A port or other number is read as the text written (1e400 stays
+//     "1e400").
 package k8s

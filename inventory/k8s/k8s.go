@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aspmkit/aspm/internal/docguard"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/risk"
@@ -126,12 +127,15 @@ func Read(r io.Reader, g *inventory.Graph, opts Options) (Result, error) {
 	if max <= 0 {
 		max = limits.MaxDocumentBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return Result{}, fmt.Errorf("k8s: %s: %w", opts.Name, err)
-	}
-	if int64(len(data)) > max {
+	data, err := docguard.ReadAll(r, docguard.Options{MaxBytes: max})
+	var le *docguard.LimitError
+	switch {
+	case errors.As(err, &le) && le.Limit == docguard.LimitSize:
 		return Result{}, &Error{File: opts.Name, Err: fmt.Errorf("%w: input larger than %d bytes", ErrLimit, max)}
+	case errors.As(err, &le):
+		return Result{}, &Error{File: opts.Name, Line: le.Line, Column: le.Column, Err: fmt.Errorf("%w: %s", ErrLimit, le)}
+	case err != nil:
+		return Result{}, fmt.Errorf("k8s: %s: %w", opts.Name, err)
 	}
 	p := &reader{opts: opts, namespace: opts.Namespace, skipped: map[string]bool{}}
 	if p.namespace == "" {
@@ -146,7 +150,7 @@ func Read(r io.Reader, g *inventory.Graph, opts Options) (Result, error) {
 			break
 		}
 		if err != nil {
-			return Result{}, w.syntax(err)
+			return Result{}, w.syntax(err, data)
 		}
 		if len(n.Content) == 0 || isNull(n.Content[0]) {
 			continue

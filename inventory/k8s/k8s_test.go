@@ -297,6 +297,10 @@ func TestErrors(t *testing.T) {
 		{"bad digest", pod + "spec:\n  initContainers:\n    - {name: c, image: \"a@sha256:12\"}\n", k8s.ErrInvalid, 1, 6, 24, "spec.initContainers[0].image", "64 hexadecimal"},
 		{"empty digest", pod + "spec: {containers: [{image: \"a@\"}]}\n", k8s.ErrInvalid, 1, 4, 29, "spec.containers[0].image", "empty digest"},
 		{"image with a space", pod + "spec: {containers: [{image: \"a b\"}]}\n", k8s.ErrInvalid, 1, 4, 29, "spec.containers[0].image", "white space"},
+		{"invalid UTF-8", pod + "spec: {containers: [{image: a\xffb}]}\n", k8s.ErrSyntax, 1, 4, 30, "", "invalid leading UTF-8 octet"},
+		{"flow nested too deep", "- " + strings.Repeat("[", 10001), k8s.ErrSyntax, 1, 1, 10003, "", "exceeded max depth"},
+		{"JSON nested too deep", `{"items": ` + strings.Repeat("[", 512), k8s.ErrLimit, 0, 1, 522, "", "nesting deeper than 512"},
+		{"field twice", pod + "spec: {containers: [{image: a, image: b}]}\n", k8s.ErrInvalid, 1, 4, 32, "spec.containers[0].image", `field "image" given twice`},
 		{"labels a list", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {metadata: {labels: [a]}}}\n", k8s.ErrInvalid, 1, 4, 38, "spec.template.metadata.labels", "expected a mapping"},
 		{"label a mapping", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {a: {b: c}}}\n", k8s.ErrInvalid, 1, 3, 33, "metadata.labels.a", "expected a string"},
 		{"duplicate key", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nmetadata: {name: q}\n", k8s.ErrInvalid, 1, 4, 1, "metadata", "given twice"},
@@ -539,6 +543,10 @@ func FuzzRead(f *testing.F) {
 		}
 	}
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems: [{kind: Pod, metadata: {name: p}, spec: {containers: [{image: a}]}}]\n"))
+	// Hostile input: a field twice, invalid UTF-8, deep JSON.
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p, name: q}\n"))
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: \xff}\n"))
+	f.Add([]byte(`{"items":` + strings.Repeat("[", 520) + `]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g := inventory.New()
 		res, err := k8s.Read(bytes.NewReader(data), g, k8s.Options{Name: "f"})

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aspmkit/aspm/internal/docguard"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -28,7 +29,7 @@ func (w *walker) fail(n *yaml.Node, path string, sentinel error, format string, 
 
 var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
 
-func (w *walker) syntax(err error) error {
+func (w *walker) syntax(err error, data []byte) error {
 	e := &Error{File: w.file, Document: w.doc}
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -37,9 +38,19 @@ func (w *walker) syntax(err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	if e.Line == 0 && strings.HasPrefix(msg, "exceeded max depth") {
+		// yaml.v3 does not say where: find the place.
+		e.Line, e.Column, _ = docguard.Nesting(data, yamlMaxDepth)
+	}
+	if e.Line == 0 && strings.Contains(msg, "UTF-8") {
+		e.Line, e.Column, _ = docguard.InvalidUTF8(data)
+	}
 	e.Err = fmt.Errorf("%w: %s", ErrSyntax, msg)
 	return e
 }
+
+// yamlMaxDepth is the nesting at which yaml.v3 gives up.
+const yamlMaxDepth = 10000
 
 func countNodes(n *yaml.Node) int {
 	count := 0
@@ -211,6 +222,12 @@ func (w *walker) seq(n *yaml.Node, path string) ([]*yaml.Node, error) {
 	}
 	out := make([]*yaml.Node, len(n.Content))
 	for i, c := range n.Content {
+		if c.Kind != yaml.AliasNode && w.budget > 0 {
+			// resolve's work, without making the path.
+			w.budget--
+			out[i] = c
+			continue
+		}
 		v, err := w.resolve(c, index(path, i))
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package load
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aspmkit/aspm/inventory"
@@ -20,6 +21,9 @@ func FuzzRead(f *testing.F) {
 		"apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {type: LoadBalancer}\n",
 		`{"assets":[{"id":"team:a","kind":"team","name":"a"}],"edges":[]}`,
 		"", "{", "hello",
+		// Hostile graphs: nested too deep, a number for a name.
+		`{"assets":[` + strings.Repeat("[", 600) + `]}`,
+		`{"assets":[{"id":"team:a","kind":"team","name":1e400}]}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -3,16 +3,31 @@
 // YAML or tag-value), an aspm catalog (YAML or JSON), Kubernetes manifests
 // (YAML or JSON), and aspm's own graph JSON. It imports every importer, so
 // that programs which need only one can import that one alone.
+//
+// # Hostile input
+//
+// The format is recognized from the first limits.SniffBytes (64 KiB): an
+// input in no format is [ErrUnknownFormat] without being read further.
+// The rest is the importer's, with its limits (see each package). Graph
+// JSON is read whole, up to limits.MaxDocumentBytes, with strings held to
+// limits.MaxStringBytes and nesting to limits.MaxDepth as it is read
+// ([ErrLimit], with line, column and byte); a graph that does not decode
+// is [ErrSyntax] with the byte and field. In graph JSON, a key given twice
+// keeps its last value and invalid UTF-8 becomes U+FFFD, as with
+// encoding/json.
 package load
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
+	"strings"
 
+	"github.com/aspmkit/aspm/internal/docguard"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/inventory/catalog"
@@ -33,8 +48,17 @@ const (
 	FormatGraph      Format = "graph" // aspm's {"assets": [...], "edges": [...]}
 )
 
-// ErrUnknownFormat reports an input in none of the formats.
-var ErrUnknownFormat = errors.New("inventory: unknown source format")
+// Errors of [Read] besides the importers' own; test them with [errors.Is].
+var (
+	// ErrUnknownFormat reports an input in none of the formats.
+	ErrUnknownFormat = errors.New("inventory: unknown source format")
+	// ErrSyntax reports graph JSON that does not decode.
+	ErrSyntax = errors.New("inventory: syntax error")
+	// ErrLimit reports graph JSON beyond a limit: larger than
+	// limits.MaxDocumentBytes, a string longer than
+	// limits.MaxStringBytes, nesting deeper than limits.MaxDepth.
+	ErrLimit = errors.New("inventory: limit exceeded")
+)
 
 // Result says what one source added.
 type Result struct {
@@ -85,22 +109,26 @@ type Options struct {
 	Format Format
 }
 
-// Read detects the format of r and imports it into g. The input is read
-// whole (up to limits.MaxDocumentBytes), as every importer does.
+// Read detects the format of r from its first [limits.SniffBytes] and
+// imports it into g with that format's importer, which reads the input
+// whole under its own limits (see each importer's documentation); the
+// graph JSON is read whole up to limits.MaxDocumentBytes, its strings and
+// nesting bounded as the importers bound JSON. An input in none of the
+// formats is rejected after its first bytes, not read to its end.
+//
+// Errors are the importer's own (wrapping its sentinels), or name the
+// file and wrap [ErrUnknownFormat], [ErrSyntax] or [ErrLimit].
 func Read(r io.Reader, g *inventory.Graph, opts Options) (Result, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limits.MaxDocumentBytes+1))
+	head, err := io.ReadAll(io.LimitReader(r, limits.SniffBytes))
 	if err != nil {
 		return Result{}, fmt.Errorf("inventory: %s: %w", opts.Name, err)
 	}
-	if int64(len(data)) > limits.MaxDocumentBytes {
-		return Result{}, fmt.Errorf("inventory: %s: larger than %d bytes", opts.Name, int64(limits.MaxDocumentBytes))
-	}
 	format := opts.Format
 	if format == "" {
-		format = Detect(data[:min(len(data), limits.SniffBytes)])
+		format = Detect(head)
 	}
 	res := Result{Format: format}
-	br := bytes.NewReader(data)
+	br := io.MultiReader(bytes.NewReader(head), r)
 	switch format {
 	case FormatCycloneDX:
 		r, err := cyclonedx.Read(br, g, cyclonedx.Options{Name: opts.Name, AllowInvalidPURLs: true})
@@ -119,16 +147,41 @@ func Read(r io.Reader, g *inventory.Graph, opts Options) (Result, error) {
 		res.Assets, res.Edges = r.Assets, r.Edges
 		return res, err
 	case FormatGraph:
-		other := inventory.New()
-		if err := other.UnmarshalJSON(data); err != nil {
-			return res, fmt.Errorf("inventory: %s: %w", opts.Name, err)
-		}
-		res.Assets, res.Edges = other.Len(), other.EdgeCount()
-		return res, g.Merge(other)
+		return readGraph(br, g, opts.Name, res)
 	case "":
 		return res, fmt.Errorf("%w: %s: not CycloneDX, SPDX, an aspm catalog, Kubernetes manifests or an aspm graph", ErrUnknownFormat, opts.Name)
 	}
 	return res, fmt.Errorf("%w: %q", ErrUnknownFormat, format)
+}
+
+// readGraph reads aspm's graph JSON.
+func readGraph(r io.Reader, g *inventory.Graph, name string, res Result) (Result, error) {
+	data, err := docguard.ReadAll(r, docguard.Options{})
+	var le *docguard.LimitError
+	switch {
+	case errors.As(err, &le):
+		return res, fmt.Errorf("%w: %s: %s: %s", ErrLimit, name, le.Where(), le)
+	case err != nil:
+		return res, fmt.Errorf("inventory: %s: %w", name, err)
+	}
+	other := inventory.New()
+	if err := other.UnmarshalJSON(data); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			off := se.Offset
+			if off > 0 && !strings.Contains(se.Error(), "unexpected end") {
+				off-- // encoding/json counts the offending byte as read
+			}
+			return res, fmt.Errorf("%w: %s: byte %d: %w", ErrSyntax, name, off, err)
+		case errors.As(err, &te):
+			return res, fmt.Errorf("%w: %s: byte %d: %s: %w", ErrSyntax, name, te.Offset, te.Field, err)
+		}
+		return res, fmt.Errorf("%w: %s: %w", ErrSyntax, name, err)
+	}
+	res.Assets, res.Edges = other.Len(), other.EdgeCount()
+	return res, g.Merge(other)
 }
 
 // File reads the file at path into g; see [Read].

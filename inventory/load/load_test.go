@@ -91,3 +91,44 @@ func TestCatalogAndManifestsMerge(t *testing.T) {
 	require.NoError(t, err)
 	assert.Less(t, g.Len(), k8sOnly+cat.Len(), "shared services and images merge")
 }
+
+func TestReadLimits(t *testing.T) {
+	graph := `{"assets":[{"id":"team:a","kind":"team","name":`
+	tests := []struct {
+		name string
+		in   string
+		want error
+		msg  string
+	}{
+		{"graph nested too deep", graph + strings.Repeat("[", 510), ErrLimit, "g.json: line 1, column 557, byte 556: nesting deeper than 512"},
+		{"graph string too long", graph + `"` + strings.Repeat("a", 16<<20+1), ErrLimit, "string longer than 16777216 bytes"},
+		{"graph name a number", graph + `1e400}]}`, ErrSyntax, "g.json: byte 52: assets.name"},
+		{"graph not JSON", graph + `}`, ErrSyntax, "g.json: byte 47"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tt.in), inventory.New(), Options{Name: "g.json"})
+			assert.ErrorIs(t, err, tt.want)
+			assert.ErrorContains(t, err, tt.msg)
+		})
+	}
+}
+
+// An input in no format is rejected after its first bytes.
+func TestReadUnknownStopsEarly(t *testing.T) {
+	r := &countReader{r: strings.NewReader(strings.Repeat("x", 1<<20))}
+	_, err := Read(r, inventory.New(), Options{Name: "x"})
+	assert.ErrorIs(t, err, ErrUnknownFormat)
+	assert.Equal(t, int64(64<<10), r.n)
+}
+
+type countReader struct {
+	r *strings.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -115,6 +115,30 @@
 // of the parser, which a null package in YAML still causes, into
 // [ErrSyntax].
 //
+// # Hostile input
+//
+// The input is held to limits while it is read, before any parser sees
+// it: at most [Options.MaxBytes]; in JSON, no string longer than
+// limits.MaxStringBytes (16 MiB) and no nesting deeper than
+// limits.MaxDepth (512); in YAML and tag-value, no line longer than
+// limits.MaxStringBytes. Each stops the read with [ErrLimit] at the byte,
+// with its line: a 500 MB string costs about 16 MiB read. A YAML scalar
+// written on many lines is bounded by the size only. What is inside the
+// limits:
+//
+//   - YAML aliases that expand too far (a "billion laughs") are
+//     [ErrSyntax] ("excessive aliasing", at the line of the first alias);
+//     YAML nested deeper than 10,000 is [ErrSyntax] at its line.
+//   - A YAML file holds one SPDX document: empty documents ("---") are
+//     ignored, a second one with content is [ErrInvalid] at its line
+//     rather than silently dropped.
+//   - Numbers out of range (1e400 where an integer is read) are
+//     [ErrInvalid] with the byte offset.
+//   - Invalid UTF-8 in a JSON or YAML string becomes U+FFFD, as
+//     encoding/json does; tag-value text is kept byte for byte.
+//   - A key given twice in JSON or YAML: the last one wins, as with
+//     encoding/json (tools-golang decodes the document whole).
+//
 // # Concurrency
 //
 // Read keeps no state between calls: calls on different graphs may run at

@@ -56,6 +56,10 @@ func FuzzRead(f *testing.F) {
 // seeds are small documents of every serialization, for the fuzz target.
 var seeds = []string{
 	jsonDoc, yamlDoc, tagValueDoc,
+	// Hostile input: a second YAML document, an alias bomb, deep JSON.
+	"spdxVersion: SPDX-2.3\n---\nname: x\n",
+	"spdxVersion: SPDX-2.3\na: &a [x,x,x]\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\n",
+	`{"spdxVersion":"SPDX-2.3","packages":[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]}`,
 	"", " \n", "[]", "null", "{}", "<x/>", "@prefix spdx: <http://spdx.org/rdf/terms#> .",
 	`{"spdxVersion":"SPDX-3.0","@context":"https://spdx.org/rdf/3.0.0/spdx-context.jsonld"}`,
 	`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","packages":[{"SPDXID":"SPDXRef-a","name":"a"}]}`,

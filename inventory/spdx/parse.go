@@ -211,6 +211,10 @@ func (p *parser) parseYAML() (*tgspdx.Document, string, error) {
 	if err := p.checkVersion(v, line); err != nil {
 		return nil, "", err
 	}
+	if n := secondDocument(p.in); n > 0 {
+		// The YAML reader would read the first document only.
+		return nil, "", p.fail(ErrInvalid, n, -1, "", "a second YAML document: an SPDX file holds one")
+	}
 	var doc *tgspdx.Document
 	err := p.guard(func() (err error) { doc, err = spdxyaml.Read(bytes.NewReader(p.in)); return err })
 	if err != nil {
@@ -222,6 +226,12 @@ func (p *parser) parseYAML() (*tgspdx.Document, string, error) {
 			n := 0
 			if m := yamlLine.FindStringSubmatch(s); m != nil {
 				n, _ = strconv.Atoi(m[1])
+			} else if strings.Contains(s, "excessive aliasing") {
+				// The YAML reader does not say where: name the first
+				// alias.
+				if loc := yamlAlias.FindIndex(p.in); loc != nil {
+					n = lineAt(p.in, int64(loc[1]-1))
+				}
 			}
 			return nil, "", p.fail(ErrSyntax, n, -1, "", "%v", err)
 		}
@@ -232,6 +242,37 @@ func (p *parser) parseYAML() (*tgspdx.Document, string, error) {
 		return nil, "", p.fail(ErrInvalid, 0, -1, "", "%v", err)
 	}
 	return doc, v, nil
+}
+
+// yamlAlias finds a YAML alias ("*name" where a value starts).
+var yamlAlias = regexp.MustCompile(`(?m)(?:^|[\s\[{,])\*[^\s,\]}]`)
+
+// secondDocument returns the line of the first content of a second YAML
+// document in b, or 0 when b holds one document (and empty ones). A
+// document marker ("---", or "..." ending one) starts at column 0, where
+// no scalar of the document before can continue.
+func secondDocument(b []byte) int {
+	seen, ended := false, false
+	n := 0
+	for raw := range bytes.Lines(b) {
+		n++
+		line := bytes.TrimRight(raw, "\r\n")
+		if bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")) {
+			rest := line[3:]
+			if len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' {
+				ended = ended || seen
+				line = rest
+			}
+		}
+		if t := bytes.TrimSpace(line); len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		if ended {
+			return n
+		}
+		seen = true
+	}
+	return 0
 }
 
 // yamlScalar returns a plain or quoted YAML scalar without quotes and

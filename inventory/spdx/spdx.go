@@ -1,9 +1,9 @@
 package spdx
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/url"
 	"regexp"
 	"strings"
@@ -13,6 +13,7 @@ import (
 	"github.com/spdx/tools-golang/spdx/v2/common"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/docguard"
 	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
 )
@@ -119,16 +120,15 @@ func Read(r io.Reader, g *inventory.Graph, opts Options) (Result, error) {
 		limit = limits.MaxDocumentBytes
 	}
 	p := &parser{file: opts.Name}
-	lr := r
-	if limit < math.MaxInt64 {
-		lr = io.LimitReader(r, limit+1)
-	}
-	in, err := io.ReadAll(lr)
-	if err != nil {
-		return Result{}, &Error{File: opts.Name, Offset: int64(len(in)), Err: fmt.Errorf("spdx: reading: %w", err)}
-	}
-	if int64(len(in)) > limit {
+	in, err := docguard.ReadAll(r, docguard.Options{MaxBytes: limit})
+	var le *docguard.LimitError
+	switch {
+	case errors.As(err, &le) && le.Limit == docguard.LimitSize:
 		return Result{}, &Error{File: opts.Name, Offset: limit, Err: fmt.Errorf("%w: document larger than %d bytes", ErrLimit, limit)}
+	case errors.As(err, &le):
+		return Result{}, &Error{File: opts.Name, Line: le.Line, Offset: le.Offset, Err: fmt.Errorf("%w: %s", ErrLimit, le)}
+	case err != nil:
+		return Result{}, &Error{File: opts.Name, Offset: int64(len(in)), Err: fmt.Errorf("spdx: reading: %w", err)}
 	}
 	p.in = in
 	doc, version, err := p.parse()

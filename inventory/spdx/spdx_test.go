@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aspmkit/aspm/findings"
+	"github.com/aspmkit/aspm/internal/limits"
 	"github.com/aspmkit/aspm/inventory"
 	"github.com/aspmkit/aspm/inventory/spdx"
 )
@@ -400,7 +401,13 @@ func TestReadErrors(t *testing.T) {
 		{name: "yaml alias bomb", in: "spdxVersion: SPDX-2.3\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n" +
 			"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n" +
 			"f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n",
-			want: spdx.ErrSyntax, format: spdx.FormatYAML, offset: -1, msg: "aliasing"},
+			want: spdx.ErrSyntax, format: spdx.FormatYAML, line: 3, offset: -1, msg: "aliasing"},
+		{name: "yaml second document", in: "---\nspdxVersion: SPDX-2.3\n---\n# c\n\nname: x\n", want: spdx.ErrInvalid, format: spdx.FormatYAML,
+			line: 6, offset: -1, msg: "second YAML document"},
+		{name: "json string over the limit", in: `{"spdxVersion":"SPDX-2.3","name":"` + strings.Repeat("a", limits.MaxStringBytes+1) + `"}`,
+			want: spdx.ErrLimit, format: "", line: 1, offset: 34 + limits.MaxStringBytes, msg: "MaxStringBytes"},
+		{name: "json nesting over the limit", in: `{"a":` + strings.Repeat("[", limits.MaxDepth) + `]`,
+			want: spdx.ErrLimit, format: "", line: 1, offset: 5 + limits.MaxDepth - 1, msg: "MaxDepth"},
 		{name: "yaml wrong type", in: "spdxVersion: SPDX-2.3\npackages: 3\n", want: spdx.ErrInvalid, format: spdx.FormatYAML, offset: -1, path: "packages"},
 		{name: "tag-value no colon", in: "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nthis line has none\n", want: spdx.ErrSyntax,
 			format: spdx.FormatTagValue, line: 3, offset: -1},

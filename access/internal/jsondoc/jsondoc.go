@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/aspmkit/aspm/access"
+	"github.com/aspmkit/aspm/internal/docguard"
 )
 
 // Node is one JSON value of the input: its bytes exactly as written, where
@@ -40,6 +41,25 @@ type Doc struct {
 	Data  []byte
 	What  string
 	lines []int // offsets of '\n' in Data, computed on first use
+}
+
+// ReadAll reads r whole, at most max bytes, holding it to the limits of
+// package guard as it is read (JSON strings and lines up to
+// limits.MaxStringBytes, JSON nesting up to limits.MaxDepth). A limit
+// gives an [*access.ParseError] wrapping [access.ErrLimit] that names file
+// and, but for the size, the line and the byte; an error of r is returned
+// as is.
+func ReadAll(r io.Reader, file string, max int64) ([]byte, error) {
+	data, err := docguard.ReadAll(r, docguard.Options{MaxBytes: max})
+	var le *docguard.LimitError
+	switch {
+	case errors.As(err, &le) && le.Limit == docguard.LimitSize:
+		return nil, &access.ParseError{File: file, Message: fmt.Sprintf("input is larger than %d bytes", max), Err: access.ErrLimit}
+	case errors.As(err, &le):
+		return nil, &access.ParseError{File: file, Line: le.Line,
+			Message: fmt.Sprintf("%s (column %d, byte %d)", le, le.Column, le.Offset), Err: access.ErrLimit}
+	}
+	return data, err
 }
 
 // Line returns the 1-based line of byte offset off.
@@ -239,6 +259,7 @@ func (d *Doc) Fields(n Node) ([]Field, error) {
 		return nil, d.Errorf(n, "want an object, got %s", Kind(n.Raw))
 	}
 	var out []Field
+	seen := map[string]int{} // key → offset of its value
 	b := n.Raw
 	i := SkipSpace(b, 1)
 	for i < len(b) && b[i] == '"' {
@@ -261,6 +282,11 @@ func (d *Doc) Fields(n Node) ([]Field, error) {
 		if end <= i {
 			return nil, d.Errorf(n, "invalid JSON")
 		}
+		if first, dup := seen[key]; dup {
+			return nil, d.Errorf(Node{Off: n.Off + i, Ptr: n.Ptr + "/" + PointerEscape(key)},
+				"duplicate key %q: the object gives it twice (first on line %d)", key, d.Line(first))
+		}
+		seen[key] = n.Off + i
 		out = append(out, Field{Key: key, Node: Node{Raw: b[i:end], Off: n.Off + i, Ptr: n.Ptr + "/" + PointerEscape(key)}})
 		i = SkipSpace(b, end)
 		if i < len(b) && b[i] == ',' {
@@ -324,15 +350,90 @@ func SkipValue(b []byte, i int) int {
 	return j
 }
 
-// Decode unmarshals the object n into v.
+// Decode unmarshals the object n into v. An object within n that gives
+// a key twice is an error: encoding/json would keep the last value (and
+// match keys without regard to case), so keys are compared that way.
 func (d *Doc) Decode(n Node, v any) error {
 	if len(n.Raw) == 0 || n.Raw[0] != '{' {
 		return d.Errorf(n, "want an object, got %s", Kind(n.Raw))
+	}
+	if err := d.Duplicate(n, true); err != nil {
+		return err
 	}
 	if err := json.Unmarshal(n.Raw, v); err != nil {
 		return d.JSONErr(n, err)
 	}
 	return nil
+}
+
+// Duplicate returns an error at the first key, in document order, that
+// an object within n gives twice (compared without regard to case when
+// fold is set); nil when there is none.
+func (d *Doc) Duplicate(n Node, fold bool) error {
+	off, ptr, key, ok := DuplicateKey(n.Raw, fold)
+	if !ok {
+		return nil
+	}
+	return d.Errorf(Node{Off: n.Off + off, Ptr: n.Ptr + ptr}, "duplicate key %q: the object gives it twice", key)
+}
+
+// DuplicateKey finds the first key, in document order, that an object
+// within the well-formed JSON value raw gives twice (compared without
+// regard to ASCII case when fold is set): the offset in raw and the
+// pointer, relative to raw, of its second value, and the key as written
+// there.
+func DuplicateKey(raw []byte, fold bool) (off int, ptr, key string, ok bool) {
+	i := SkipSpace(raw, 0)
+	if i >= len(raw) || (raw[i] != '{' && raw[i] != '[') {
+		return 0, "", "", false
+	}
+	return duplicateIn(raw, i, "", fold)
+}
+
+func duplicateIn(b []byte, i int, at string, fold bool) (int, string, string, bool) {
+	open := b[i]
+	seen := map[string]bool{}
+	i = SkipSpace(b, i+1)
+	for k := 0; i < len(b) && b[i] != '}' && b[i] != ']'; k++ {
+		ptr := at + "/" + strconv.Itoa(k)
+		if open == '{' {
+			kend := SkipValue(b, i)
+			if kend <= i {
+				return 0, "", "", false
+			}
+			key := string(b[i+1 : kend-1])
+			if bytes.IndexByte(b[i:kend], '\\') >= 0 {
+				_ = json.Unmarshal(b[i:kend], &key) // well-formed: cannot fail
+			}
+			i = SkipSpace(b, kend)
+			if i < len(b) && b[i] == ':' {
+				i = SkipSpace(b, i+1)
+			}
+			ptr = at + "/" + PointerEscape(key)
+			norm := key
+			if fold {
+				norm = strings.ToLower(key)
+			}
+			if seen[norm] {
+				return i, ptr, key, true
+			}
+			seen[norm] = true
+		}
+		end := SkipValue(b, i)
+		if end <= i {
+			return 0, "", "", false
+		}
+		if b[i] == '{' || b[i] == '[' {
+			if off, p, key, ok := duplicateIn(b, i, ptr, fold); ok {
+				return off, p, key, true
+			}
+		}
+		i = SkipSpace(b, end)
+		if i < len(b) && b[i] == ',' {
+			i = SkipSpace(b, i+1)
+		}
+	}
+	return 0, "", "", false
 }
 
 // PointerEscape escapes a key for a JSON pointer (RFC 6901).

@@ -2,7 +2,9 @@ package jsondoc_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,5 +90,66 @@ func FuzzTree(f *testing.F) {
 		}
 		walk(top, 0)
 		_, _ = d.Stream()
+		if off, _, _, ok := jsondoc.DuplicateKey(top.Raw, true); ok && (off < 0 || off > len(top.Raw)) {
+			t.Fatalf("duplicate at %d, outside the value of %d bytes", off, len(top.Raw))
+		}
 	})
+}
+
+func TestDuplicates(t *testing.T) {
+	d := &jsondoc.Doc{File: "x.json", Data: []byte("{\"a\": [{\"b\": 1,\n \"B\": 2, \"b\": 3}], \"c\": {}}"), What: "test data"}
+	top, err := d.Top()
+	require.NoError(t, err)
+
+	// Fields compares keys exactly, in the object it splits.
+	fields, err := d.Fields(top)
+	require.NoError(t, err)
+	elems, err := d.Elems(fields[0].Node)
+	require.NoError(t, err)
+	_, err = d.Fields(elems[0])
+	assert.EqualError(t, err, `access: x.json:2: /a/0/b: duplicate key "b": the object gives it twice (first on line 1)`)
+	assert.ErrorIs(t, err, access.ErrSyntax)
+
+	// Decode compares them as encoding/json matches them, at any depth.
+	var v struct{ A []map[string]int }
+	err = d.Decode(top, &v)
+	assert.EqualError(t, err, `access: x.json:2: /a/0/B: duplicate key "B": the object gives it twice`)
+
+	for _, tc := range []struct {
+		in   string
+		fold bool
+		off  int
+		ptr  string
+		ok   bool
+	}{
+		{`{"a": 1, "b": 2}`, true, 0, "", false},
+		{`{"a": 1, "a": 2}`, false, 14, "/a", true},
+		{`{"a": 1, "A": 2}`, false, 0, "", false},
+		{`{"a": 1, "A": 2}`, true, 14, "/A", true},
+		{`[1, {"x": {"k\u0020": 1, "k ": 2}}]`, false, 31, "/1/x/k ", true},
+		{`"a"`, false, 0, "", false},
+	} {
+		off, ptr, _, ok := jsondoc.DuplicateKey([]byte(tc.in), tc.fold)
+		assert.Equal(t, tc.ok, ok, tc.in)
+		assert.Equal(t, tc.off, off, tc.in)
+		assert.Equal(t, tc.ptr, ptr, tc.in)
+	}
+}
+
+func TestReadAll(t *testing.T) {
+	data, err := jsondoc.ReadAll(strings.NewReader(`{"a": "b"}`), "x.json", 10)
+	require.NoError(t, err)
+	assert.Equal(t, `{"a": "b"}`, string(data))
+
+	_, err = jsondoc.ReadAll(strings.NewReader(`{"a": "b"}`), "x.json", 9)
+	assert.EqualError(t, err, "access: x.json: input is larger than 9 bytes")
+	assert.ErrorIs(t, err, access.ErrLimit)
+
+	_, err = jsondoc.ReadAll(strings.NewReader("{\n\"a\": "+strings.Repeat("[", 600)), "x.json", 1<<20)
+	assert.EqualError(t, err, "access: x.json:2: nesting deeper than 512 (MaxDepth) (column 517, byte 518)")
+	assert.ErrorIs(t, err, access.ErrLimit)
+
+	boom := errors.New("boom")
+	_, err = jsondoc.ReadAll(iotest.ErrReader(boom), "x.json", 10)
+	assert.ErrorIs(t, err, boom)
 }
