@@ -10,9 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/aspmkit/aspm/internal/docguard"
 )
 
 // Default limits of [ParseRules].
@@ -202,64 +203,16 @@ func (p *ruleParser) syntax(err error, data []byte) error {
 const yamlMaxDepth = 10000
 
 // locate finds what a YAML error without a line is about: the first byte
-// that is not UTF-8, or where flow collections nest deeper than yaml.v3
-// accepts (quoted text and comments skipped), or else the longest run of
-// block indicators and indentation at the start of a line, if it is that
-// deep. It returns 0, 0 when it finds none of them.
+// that is not UTF-8, or where the input nests deeper than yaml.v3 accepts.
+// It returns 0, 0 when it finds neither.
 func locate(data []byte, msg string) (line, col int) {
-	utf := strings.Contains(msg, "UTF-8")
-	if !utf && !strings.HasPrefix(msg, "exceeded max depth") {
-		return 0, 0
+	switch {
+	case strings.Contains(msg, "UTF-8"):
+		line, col, _ = docguard.InvalidUTF8(data)
+	case strings.HasPrefix(msg, "exceeded max depth"):
+		line, col, _ = docguard.Nesting(data, yamlMaxDepth)
 	}
-	line, lineAt, level := 1, 0, 0
-	var quote byte
-	blockLine, blockRun := 0, 0
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if i == lineAt && !utf {
-			n := 0
-			for i+n < len(data) && strings.IndexByte(" -?:", data[i+n]) >= 0 {
-				n++
-			}
-			if n > blockRun {
-				blockLine, blockRun = line, n
-			}
-		}
-		switch {
-		case c == '\n':
-			line, lineAt = line+1, i+1
-		case utf:
-			if c >= utf8.RuneSelf {
-				r, size := utf8.DecodeRune(data[i:])
-				if r == utf8.RuneError && size == 1 {
-					return line, i - lineAt + 1
-				}
-				i += size - 1
-			}
-		case quote != 0:
-			if c == '\\' && quote == '"' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t'):
-			for i+1 < len(data) && data[i+1] != '\n' {
-				i++
-			}
-		case c == '[' || c == '{':
-			if level++; level > yamlMaxDepth {
-				return line, i - lineAt + 1
-			}
-		case c == ']' || c == '}':
-			level = max(level-1, 0)
-		}
-	}
-	if blockRun >= yamlMaxDepth {
-		return blockLine, blockRun + 1
-	}
-	return 0, 0
+	return line, col
 }
 
 func (p *ruleParser) fail(n *yaml.Node, field, rule, format string, args ...any) {
