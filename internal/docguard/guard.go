@@ -161,10 +161,15 @@ type scanner struct {
 	json    bool
 	inStr   bool
 	escape  bool
-	depth   int
-	run     int64 // bytes of the current string or line
-	line    int   // line of the next byte
-	lineAt  int64 // offset of the current line's first byte
+	// inSingle: inside a YAML single-quoted scalar of a flow collection;
+	// quotePending: its last byte was a quote, which closes it unless
+	// another follows.
+	inSingle     bool
+	quotePending bool
+	depth        int
+	run          int64 // bytes of the current string or line
+	line         int   // line of the next byte
+	lineAt       int64 // offset of the current line's first byte
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -226,6 +231,42 @@ func (s *scanner) scanLines(b []byte, base int64, i int) error {
 
 func (s *scanner) scanJSON(b []byte, base int64, i int) error {
 	for i < len(b) {
+		if s.inSingle {
+			// A YAML single-quoted scalar: '' is a quote inside it.
+			if s.quotePending {
+				s.quotePending = false
+				if b[i] == '\'' {
+					s.run += 2
+					i++
+					if s.run > s.opts.MaxString {
+						return s.limit(LimitString, s.opts.MaxString, base+int64(i)-(s.run-s.opts.MaxString))
+					}
+					continue
+				}
+				s.inSingle, s.run = false, 0
+				continue // b[i] is read outside the scalar
+			}
+			j := bytes.IndexAny(b[i:], "'\n")
+			if j < 0 {
+				j = len(b) - i
+			}
+			s.run += int64(j)
+			i += j
+			if s.run > s.opts.MaxString {
+				return s.limit(LimitString, s.opts.MaxString, base+int64(i)-(s.run-s.opts.MaxString))
+			}
+			if i == len(b) {
+				return nil
+			}
+			if b[i] == '\n' {
+				s.newline(base + int64(i))
+				s.run++
+			} else {
+				s.quotePending = true
+			}
+			i++
+			continue
+		}
 		if s.inStr {
 			if s.escape { // the byte after a backslash
 				s.escape = false
@@ -253,28 +294,70 @@ func (s *scanner) scanJSON(b []byte, base int64, i int) error {
 				s.escape = true
 				s.run++
 			default: // the closing quote
-				s.inStr = false
+				s.inStr, s.run = false, 0
 			}
 			i++
 			continue
 		}
-		j := bytes.IndexAny(b[i:], "\"[]{}\n")
+		// Outside strings, JSON has only short literals and numbers
+		// between its punctuation; a YAML flow collection (which a YAML
+		// importer may be handed) has plain scalars there, which are
+		// bounded like strings.
+		j := bytes.IndexAny(b[i:], "\"'[]{},\n")
 		if j < 0 {
-			return nil
+			j = len(b) - i
+		}
+		s.run += int64(j)
+		if s.run > s.opts.MaxString {
+			what := LimitString
+			if s.depth == 0 {
+				what = LimitLine
+			}
+			return s.limit(what, s.opts.MaxString, base+int64(i+j)-(s.run-s.opts.MaxString))
 		}
 		i += j
+		if i == len(b) {
+			return nil
+		}
 		switch b[i] {
 		case '"':
 			s.inStr, s.run = true, 0
+		case '\'':
+			if s.depth > 0 {
+				s.inSingle, s.run = true, 0
+			} else {
+				s.run++ // an apostrophe in text outside any collection
+			}
 		case '[', '{':
+			s.run = 0
 			s.depth++
 			if s.depth > s.opts.MaxDepth {
 				return s.limit(LimitDepth, int64(s.opts.MaxDepth), base+int64(i))
 			}
 		case ']', '}':
-			s.depth = max(s.depth-1, 0)
+			// Outside every collection (a stray closer, or what follows
+			// the top-level value, like a YAML document after "---"),
+			// bytes are held to the line limit: only a newline ends a
+			// run there.
+			if s.depth > 0 {
+				s.run = 0
+				s.depth--
+			} else {
+				s.run++
+			}
+		case ',':
+			if s.depth > 0 {
+				s.run = 0
+			} else {
+				s.run++
+			}
 		case '\n':
 			s.newline(base + int64(i))
+			if s.depth > 0 {
+				s.run++
+			} else {
+				s.run = 0
+			}
 		}
 		i++
 	}

@@ -42,6 +42,17 @@ func TestReadAllLimits(t *testing.T) {
 		{name: "unterminated string is for the parser", in: `{"a": "abc`, opts: small},
 		{name: "invalid JSON is for the parser", in: `{"a" 1 2 ]]]]`, opts: small},
 		{name: "empty", in: ""},
+		// A YAML importer may be handed YAML that starts like JSON: its
+		// plain and single-quoted scalars, and what follows the first
+		// value, are bounded too.
+		{name: "YAML document after a flow value", in: "[]\n---\na: " + strings.Repeat("A", 20), opts: Options{MaxString: 16}, limit: LimitLine, offset: 23, line: 3, column: 17},
+		{name: "plain scalar in a flow mapping", in: "{a: " + strings.Repeat("A", 20) + "}", opts: Options{MaxString: 16}, limit: LimitString, offset: 17, line: 1, column: 18},
+		{name: "single-quoted scalar", in: "['" + strings.Repeat("A", 20) + "']", opts: Options{MaxString: 16}, limit: LimitString, offset: 18, line: 1, column: 19},
+		{name: "plain scalar in a flow sequence", in: "[" + strings.Repeat("A", 20) + "]", opts: Options{MaxString: 16}, limit: LimitString, offset: 17, line: 1, column: 18},
+		{name: "quotes doubled in a single-quoted scalar", in: "['it''s', 'a''b']", opts: Options{MaxString: 16}},
+		{name: "quote pairs count toward the scalar", in: "['" + strings.Repeat("''", 10) + "']", opts: Options{MaxString: 16}, limit: LimitString, offset: 18, line: 1, column: 19},
+		{name: "minified JSON of short tokens", in: "[" + strings.Repeat("123456,", 40) + "1]", opts: Options{MaxString: 16}},
+		{name: "apostrophes outside collections are text", in: "{}\na: don't\nb: it's", opts: Options{MaxString: 16}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
