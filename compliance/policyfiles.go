@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Limits of the policy files [New] loads. Policies are code and
@@ -114,6 +115,7 @@ func checkBundle(raw []byte) error {
 	}
 	inflated := &countingReader{r: io.LimitReader(gr, MaxBundleBytes+1)}
 	tr := tar.NewReader(inflated)
+	var declared int64 // the sizes the entries' headers declare
 	for n := 0; ; n++ {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -128,8 +130,17 @@ func checkBundle(raw []byte) error {
 		if n >= MaxBundleFiles {
 			return fmt.Errorf("bundle of more than %d entries (MaxBundleFiles)", MaxBundleFiles)
 		}
+		if h.Typeflag == tar.TypeGNUSparse || sparsePAX(h) {
+			// A sparse entry declares a size it does not store: OPA's
+			// reader, which takes every entry as a regular file, would
+			// allocate the declared size.
+			return fmt.Errorf("%s: a sparse file (bundles hold regular files only)", h.Name)
+		}
 		if h.Size > MaxPolicyFileBytes {
 			return fmt.Errorf("%s: %d bytes, larger than %d (MaxPolicyFileBytes)", h.Name, h.Size, MaxPolicyFileBytes)
+		}
+		if declared += h.Size; declared > MaxBundleBytes {
+			return fmt.Errorf("bundle files declare more than %d bytes in all (MaxBundleBytes)", MaxBundleBytes)
 		}
 		if _, err := io.Copy(io.Discard, tr); err != nil {
 			if inflated.n > MaxBundleBytes {
@@ -141,6 +152,17 @@ func checkBundle(raw []byte) error {
 	// What follows the end of the archive is not inflated: OPA's reader
 	// stops there too.
 	return nil
+}
+
+// sparsePAX reports whether h carries GNU sparse-file records in PAX
+// form, which leave the entry a regular file to readers that ignore them.
+func sparsePAX(h *tar.Header) bool {
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // countingReader counts the bytes read through it.
