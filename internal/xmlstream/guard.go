@@ -400,12 +400,18 @@ func ReadAll(r io.Reader, l findings.Limits, check func(io.Reader) io.Reader) (d
 	var buf bytes.Buffer
 	src := io.LimitReader(r, l.MaxDocumentBytes+1)
 	// Read the blank prefix, up to the first byte that tells the syntax.
+	// Each read scans only the bytes it added, and the prefix is bounded
+	// like a text node: white space alone cannot make ReadAll buffer (or
+	// rescan) more than MaxStringBytes.
 	chunk := make([]byte, 32<<10)
-	first := -1
+	first, scanned := -1, 0
 	for first < 0 {
 		n, rerr := src.Read(chunk)
 		buf.Write(chunk[:n])
-		first = firstMark(buf.Bytes())
+		first, scanned = firstMark(buf.Bytes(), scanned)
+		if first < 0 && buf.Len() > l.MaxStringBytes {
+			return buf.Bytes(), int64(l.MaxStringBytes), &findings.LimitError{Limit: "MaxStringBytes", Max: int64(l.MaxStringBytes)}
+		}
 		if rerr == io.EOF {
 			break
 		}
@@ -443,20 +449,23 @@ func ReadAll(r io.Reader, l findings.Limits, check func(io.Reader) io.Reader) (d
 
 // firstMark returns the index in b of the first byte after an optional
 // UTF-8 byte order mark and white space, or -1 when b holds no such byte
-// yet.
-func firstMark(b []byte) int {
-	i := 0
-	if bytes.HasPrefix(b, utf8BOM) {
-		i = len(utf8BOM)
-	} else if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && len(b) > 0 {
-		return -1 // a byte order mark may be under way
+// yet, and how far it looked: the next call, on b with more bytes
+// appended, passes that back as from and looks only at what is new.
+func firstMark(b []byte, from int) (first, scanned int) {
+	i := from
+	if from == 0 {
+		if bytes.HasPrefix(b, utf8BOM) {
+			i = len(utf8BOM)
+		} else if len(b) < len(utf8BOM) && bytes.HasPrefix(utf8BOM, b) && len(b) > 0 {
+			return -1, 0 // a byte order mark may be under way
+		}
 	}
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case ' ', '\t', '\r', '\n':
 		default:
-			return i
+			return i, i
 		}
 	}
-	return -1
+	return -1, i
 }

@@ -280,3 +280,47 @@ func TestRepeated(t *testing.T) {
 	var none *Node
 	assert.Equal(t, "", none.Repeated("a"))
 }
+
+// TestReadAllBlankPrefix: white space before the first mark is scanned
+// once (each read looks at its own bytes) and bounded like a text node.
+func TestReadAllBlankPrefix(t *testing.T) {
+	l := findings.Limits{MaxStringBytes: 1 << 20}
+	tests := []struct {
+		name    string
+		blank   int
+		wantErr bool
+	}{
+		{"short", 10, false},
+		{"at the limit", 1<<20 - 5, false}, // the prefix and "<a/>" within 1 MiB + a read
+		{"over the limit", 1<<20 + 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := strings.Repeat(" ", tt.blank) + "<a/>"
+			data, off, err := ReadAll(iotest.HalfReader(strings.NewReader(in)), l, nil)
+			if tt.wantErr {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, findings.ErrLimit)
+				assert.Equal(t, int64(1<<20), off)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, in, string(data))
+		})
+	}
+	// A kilobyte at a time, the way a slow network hands it over: each
+	// read scans only its own bytes (before, every read rescanned the
+	// whole prefix, quadratic in its length).
+	in := strings.Repeat("\n", 1<<20-5) + "<a/>"
+	data, _, err := ReadAll(iotest.DataErrReader(&smallReads{r: strings.NewReader(in), n: 1024}), l, nil)
+	require.NoError(t, err)
+	assert.Equal(t, len(in), len(data))
+}
+
+// smallReads returns at most n bytes per Read.
+type smallReads struct {
+	r io.Reader
+	n int
+}
+
+func (s *smallReads) Read(p []byte) (int, error) { return s.r.Read(p[:min(len(p), s.n)]) }
