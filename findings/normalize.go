@@ -78,14 +78,21 @@ const TruncatedMark = " [truncated]"
 // that copies one text into many findings applies it once beforehand, so
 // that the findings share the short copy.
 func Truncate(s string, max int) string {
-	if len(s) <= max || max < len(TruncatedMark) {
+	if len(s) <= max {
 		return s
 	}
-	cut := max - len(TruncatedMark)
+	mark := TruncatedMark
+	if max < len(mark) { // no room for the mark: the prefix alone
+		mark = ""
+	}
+	cut := max - len(mark)
+	if cut < 0 {
+		cut = 0
+	}
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return strings.Clone(s[:cut]) + TruncatedMark
+	return strings.Clone(s[:cut]) + mark
 }
 
 // boundFields truncates the text fields other than the title and the

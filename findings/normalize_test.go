@@ -228,3 +228,24 @@ func TestNormalizeBoundsTexts(t *testing.T) {
 	assert.Len(t, f.References, limits.MaxReferences)
 	assert.Equal(t, "https://example.com/0", f.References[0])
 }
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		s    string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly", 7, "exactly"},
+		{"a longer text than room", 15, "a l" + TruncatedMark},
+		{"no room for the mark", 4, "no r"},
+		{"€€€", 4, "€"},
+		{"anything", 0, ""},
+		{"anything", -1, ""},
+	}
+	for _, tt := range tests {
+		got := Truncate(tt.s, tt.max)
+		assert.Equal(t, tt.want, got, "Truncate(%q, %d)", tt.s, tt.max)
+		assert.LessOrEqual(t, len(got), max(tt.max, 0))
+	}
+}

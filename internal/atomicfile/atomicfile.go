@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // Errors of this package. Every error the package returns is an [*Error]
@@ -250,7 +251,7 @@ func (d *Dir) createTemp(parent, base string) (*os.File, string, error) {
 	for range tempAttempts {
 		var r [8]byte
 		rand.Read(r[:]) // never fails (crypto/rand panics rather than fail)
-		tmp := filepath.Join(parent, "."+base+".tmp-"+hex.EncodeToString(r[:]))
+		tmp := filepath.Join(parent, tempName(base, hex.EncodeToString(r[:])))
 		var f *os.File
 		f, err = d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, d.opts.mode())
 		if err == nil {
@@ -261,6 +262,23 @@ func (d *Dir) createTemp(parent, base string) (*os.File, string, error) {
 		}
 	}
 	return nil, "", err
+}
+
+// maxNameBytes is the longest file name most file systems accept.
+const maxNameBytes = 255
+
+// tempName is ".NAME.tmp-SUFFIX", with NAME cut (at a character
+// boundary) so that the whole stays within maxNameBytes: any name legal
+// for the final file gets a legal temporary one.
+func tempName(base, suffix string) string {
+	const extra = len(".") + len(".tmp-")
+	if room := maxNameBytes - extra - len(suffix); len(base) > room {
+		for room > 0 && !utf8.RuneStart(base[room]) {
+			room--
+		}
+		base = base[:room]
+	}
+	return "." + base + ".tmp-" + suffix
 }
 
 // syncDir flushes the directory parent, so that a rename into it survives

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -540,5 +541,27 @@ func TestErrorMessage(t *testing.T) {
 		t.Run(tt.want, func(t *testing.T) {
 			assert.Equal(t, tt.want, tt.err.Error())
 		})
+	}
+}
+
+func TestLongNames(t *testing.T) {
+	d, err := Open(t.TempDir(), Options{})
+	require.NoError(t, err)
+	defer d.Close()
+	for _, name := range []string{strings.Repeat("r", 246), strings.Repeat("é", 127)} { // 246 and 254 bytes
+		require.NoError(t, d.WriteFile(name, []byte("x")), "a %d-byte name", len(name))
+		got, err := os.ReadFile(filepath.Join(d.Name(), name))
+		require.NoError(t, err)
+		assert.Equal(t, "x", string(got))
+	}
+	for _, tt := range []struct{ base, suffix string }{
+		{"report.html", "0123456789abcdef"},
+		{strings.Repeat("a", 300), "0123456789abcdef"},
+		{strings.Repeat("é", 200), "0123456789abcdef"},
+	} {
+		got := tempName(tt.base, tt.suffix)
+		assert.LessOrEqual(t, len(got), maxNameBytes)
+		assert.True(t, utf8.ValidString(got))
+		assert.True(t, strings.HasSuffix(got, ".tmp-"+tt.suffix))
 	}
 }
