@@ -97,35 +97,74 @@ func Truncate(s string, max int) string {
 
 // boundFields truncates the text fields other than the title and the
 // description to limits.MaxFieldBytes.
+//
+// It writes only what it changes, and copies a slice, map or package
+// before changing it: a decoder may share them between findings.
 func (f *Finding) boundFields() {
-	const n = limits.MaxFieldBytes
 	for _, p := range []*string{&f.RuleID, &f.SeveritySource, &f.Confidence, &f.Tool.Name, &f.Tool.Version, &f.Tool.Vendor,
 		&f.SecretHash, &f.BaselineState, &f.Published, &f.Modified} {
-		*p = Truncate(*p, n)
+		bound(p)
 	}
 	boundLocation(&f.Location)
-	for i := range f.RelatedLocations {
-		boundLocation(&f.RelatedLocations[i])
+	if slices.ContainsFunc(f.RelatedLocations, func(l Location) bool { return locationTooLong(&l) }) {
+		f.RelatedLocations = slices.Clone(f.RelatedLocations)
+		for i := range f.RelatedLocations {
+			boundLocation(&f.RelatedLocations[i])
+		}
 	}
 	if p := f.Package; p != nil {
-		p.Name, p.Version, p.Ecosystem, p.PURL = Truncate(p.Name, n), Truncate(p.Version, n), Truncate(p.Ecosystem, n), Truncate(p.PURL, n)
+		if tooLong(p.Name, p.Version, p.Ecosystem, p.PURL) {
+			c := *p
+			c.Name, c.Version, c.Ecosystem, c.PURL = Truncate(c.Name, limits.MaxFieldBytes), Truncate(c.Version, limits.MaxFieldBytes),
+				Truncate(c.Ecosystem, limits.MaxFieldBytes), Truncate(c.PURL, limits.MaxFieldBytes)
+			f.Package, p = &c, &c
+		}
 		p.FixedVersions, p.Paths, p.Licenses = boundList(p.FixedVersions), boundList(p.Paths), boundList(p.Licenses)
 	}
-	for i := range f.CVSS {
-		f.CVSS[i].Version, f.CVSS[i].Vector, f.CVSS[i].Source = Truncate(f.CVSS[i].Version, n), Truncate(f.CVSS[i].Vector, n), Truncate(f.CVSS[i].Source, n)
+	if slices.ContainsFunc(f.CVSS, func(c CVSS) bool { return tooLong(c.Version, c.Vector, c.Source) }) {
+		f.CVSS = slices.Clone(f.CVSS)
+		for i := range f.CVSS {
+			c := &f.CVSS[i]
+			c.Version, c.Vector, c.Source = Truncate(c.Version, limits.MaxFieldBytes), Truncate(c.Vector, limits.MaxFieldBytes), Truncate(c.Source, limits.MaxFieldBytes)
+		}
 	}
 	f.VulnerabilityIDs, f.References = boundList(f.VulnerabilityIDs), boundList(f.References)
-	for k, v := range f.Fingerprints {
-		if len(v) > n {
-			f.Fingerprints[k] = Truncate(v, n)
+	for _, v := range f.Fingerprints {
+		if len(v) > limits.MaxFieldBytes {
+			m := make(map[string]string, len(f.Fingerprints))
+			for k, v := range f.Fingerprints {
+				m[k] = Truncate(v, limits.MaxFieldBytes)
+			}
+			f.Fingerprints = m
+			break
 		}
 	}
 }
 
+// bound truncates *p to limits.MaxFieldBytes, writing only when it is
+// longer.
+func bound(p *string) {
+	if len(*p) > limits.MaxFieldBytes {
+		*p = Truncate(*p, limits.MaxFieldBytes)
+	}
+}
+
+// tooLong reports whether one of ss is longer than limits.MaxFieldBytes.
+func tooLong(ss ...string) bool {
+	return slices.ContainsFunc(ss, func(s string) bool { return len(s) > limits.MaxFieldBytes })
+}
+
+func locationFields(l *Location) []*string {
+	return []*string{&l.Path, &l.URIBaseID, &l.SnippetHash, &l.LogicalLocation, &l.URL, &l.Method, &l.Parameter, &l.Image, &l.Layer, &l.Target}
+}
+
+func locationTooLong(l *Location) bool {
+	return slices.ContainsFunc(locationFields(l), func(p *string) bool { return len(*p) > limits.MaxFieldBytes })
+}
+
 func boundLocation(l *Location) {
-	const n = limits.MaxFieldBytes
-	for _, p := range []*string{&l.Path, &l.URIBaseID, &l.SnippetHash, &l.LogicalLocation, &l.URL, &l.Method, &l.Parameter, &l.Image, &l.Layer, &l.Target} {
-		*p = Truncate(*p, n)
+	for _, p := range locationFields(l) {
+		bound(p)
 	}
 }
 
