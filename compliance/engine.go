@@ -508,6 +508,7 @@ func (e *Engine) Evaluate(ctx context.Context, posture any) (*Report, error) {
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error) {
 	rep := &Report{Version: ReportVersion, Controls: make([]Result, len(e.controls))}
+	input = withIndex(input)
 	groups := e.groupsFor(input)
 	errs := make([]error, len(groups))
 	if len(groups) == 1 {

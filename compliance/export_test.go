@@ -2,3 +2,11 @@ package compliance
 
 // PostureValue exposes postureValue to the external tests.
 var PostureValue = postureValue
+
+// SetUseIndex turns the engine's Go index of the findings on or off and
+// returns a function that restores it.
+func SetUseIndex(on bool) (restore func()) {
+	old := useIndex
+	useIndex = on
+	return func() { useIndex = old }
+}

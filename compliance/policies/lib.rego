@@ -55,6 +55,18 @@ _objects(key) := [x |
 	is_object(x)
 ]
 
+# --- Indexed groupings -------------------------------------------------------
+
+# The aspm engine hands the groupings of the findings below (open, active,
+# by SLA flag, by kind, by priority, by acceptance) in input._aspm_index,
+# computed in Go in one pass over the findings: the same lists, in the
+# same order, as the Rego passes that follow each "else", which run when
+# the index is absent (opa eval, opa test, another engine). The engine
+# replaces any _aspm_index a posture brings.
+_indexed if is_object(input._aspm_index)
+
+_index := input._aspm_index
+
 # --- Scalars ----------------------------------------------------------------
 
 # str(x) is x when x is a string, "" otherwise.
@@ -197,7 +209,9 @@ active(f) if {
 # sentinel per key and drops it (array.slice(fs, 1, ...)): no group is
 # empty. When some finding's flag is not a boolean (a hand-written
 # posture), the list is filtered instead, a second pass.
-open_findings := _by_open[true] if {
+open_findings := _index.open if _indexed
+
+else := _by_open[true] if {
 	count(_by_open[true]) + count(_by_open[false]) == count(findings)
 } else := [f |
 	some f in findings
@@ -214,7 +228,9 @@ _by_open := {o: array.slice(fs, 1, count(fs)) |
 }
 
 # active_findings are the findings that are open and not suppressed.
-active_findings := _open_by_suppressed[false] if {
+active_findings := _index.active if _indexed
+
+else := _open_by_suppressed[false] if {
 	count(_open_by_suppressed[true]) + count(_open_by_suppressed[false]) == count(open_findings)
 } else := [f |
 	some f in open_findings
@@ -242,14 +258,18 @@ past_sla(f) if {
 # overdue_findings are the active findings past their SLA.
 overdue_findings := array.concat(_overdue_flagged, _overdue_by_date)
 
-_overdue_flagged := _active_by_breached[true]
+_overdue_flagged := _index.overdue_flagged if _indexed
+
+else := _active_by_breached[true]
 
 # within_sla_findings are the active findings whose SLA is not breached:
 # sla.breached is false or, without that flag, sla.due is generated_at or
 # later.
 within_sla_findings := array.concat(_within_sla_flagged, _within_sla_by_date)
 
-_within_sla_flagged := _active_by_breached[false]
+_within_sla_flagged := _index.within_sla_flagged if _indexed
+
+else := _active_by_breached[false]
 
 # _active_by_breached groups the active findings by their boolean
 # sla.breached flag in one pass.
@@ -284,9 +304,13 @@ _within_sla_by_date := [f |
 
 # secret_findings and access_findings are the findings of kind secret and
 # access, active or not.
-secret_findings := _by_kind.secret
+secret_findings := _index.secret if _indexed
 
-access_findings := _by_kind.access
+else := _by_kind.secret
+
+access_findings := _index.access if _indexed
+
+else := _by_kind.access
 
 _by_kind := {k: array.slice(fs, 1, count(fs)) |
 	some k in ["secret", "access"]
@@ -616,7 +640,9 @@ exposed_high_risk_findings := [f |
 	a in exposed_assets
 ]
 
-_high_risk := array.concat(_by_priority.P1, _by_priority.P2)
+_high_risk := array.concat(_index.P1, _index.P2) if _indexed
+
+else := array.concat(_by_priority.P1, _by_priority.P2)
 
 _by_priority := {p: array.slice(fs, 1, count(fs)) |
 	some p in ["P1", "P2"]
@@ -630,7 +656,9 @@ _by_priority := {p: array.slice(fs, 1, count(fs)) |
 
 # risk_acceptances are the open findings whose triage status accepts the
 # risk (accepted_risk, wont_fix), whether or not it has expired.
-risk_acceptances := array.concat(_open_by_triage.accepted_risk, _open_by_triage.wont_fix)
+risk_acceptances := array.concat(_index.accepted_risk, _index.wont_fix) if _indexed
+
+else := array.concat(_open_by_triage.accepted_risk, _open_by_triage.wont_fix)
 
 _open_by_triage := {s: array.slice(fs, 1, count(fs)) |
 	some s in ["accepted_risk", "wont_fix"]
