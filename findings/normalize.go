@@ -154,12 +154,19 @@ func tooLong(ss ...string) bool {
 	return slices.ContainsFunc(ss, func(s string) bool { return len(s) > limits.MaxFieldBytes })
 }
 
-func locationFields(l *Location) []*string {
-	return []*string{&l.Path, &l.URIBaseID, &l.SnippetHash, &l.LogicalLocation, &l.URL, &l.Method, &l.Parameter, &l.Image, &l.Layer, &l.Target}
+// locationFields returns pointers to l's text fields, as an array so
+// that the per-finding calls allocate nothing.
+func locationFields(l *Location) [10]*string {
+	return [10]*string{&l.Path, &l.URIBaseID, &l.SnippetHash, &l.LogicalLocation, &l.URL, &l.Method, &l.Parameter, &l.Image, &l.Layer, &l.Target}
 }
 
 func locationTooLong(l *Location) bool {
-	return slices.ContainsFunc(locationFields(l), func(p *string) bool { return len(*p) > limits.MaxFieldBytes })
+	for _, p := range locationFields(l) {
+		if len(*p) > limits.MaxFieldBytes {
+			return true
+		}
+	}
+	return false
 }
 
 func boundLocation(l *Location) {

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/aspmkit/aspm/correlate"
+	"github.com/aspmkit/aspm/correlate/internal/rowjson"
 )
 
 // splitTime turns t into the timestamptz value (nil for the zero time)
@@ -123,25 +123,9 @@ var upsertSQL = func() string {
 }()
 
 // rowEncoder turns records into column values, reusing one buffer.
-type rowEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
+type rowEncoder struct{ json *rowjson.Encoder }
 
-func newRowEncoder() *rowEncoder {
-	e := &rowEncoder{}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}
-
-func (e *rowEncoder) json(v any) (string, error) {
-	e.buf.Reset()
-	if err := e.enc.Encode(v); err != nil {
-		return "", err
-	}
-	return string(bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'})), nil
-}
+func newRowEncoder() *rowEncoder { return &rowEncoder{json: rowjson.New()} }
 
 // row returns the column values of r, in recordColumns order, scan
 // excepted (it is known only in the transaction).
@@ -170,11 +154,11 @@ func (e *rowEncoder) row(tenant, application string, r *correlate.Record) ([]any
 		// It would be stored but never read back.
 		return nil, fmt.Errorf("finding: severity %q is not a canonical severity", r.Finding.Severity)
 	}
-	finding, err := e.json(&r.Finding)
+	finding, err := e.json.String(&r.Finding)
 	if err != nil {
 		return nil, fmt.Errorf("finding: %w", err)
 	}
-	history, err := e.json(r.History)
+	history, err := e.json.String(r.History)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -186,7 +170,7 @@ func (e *rowEncoder) row(tenant, application string, r *correlate.Record) ([]any
 		if err := checkText("triage status", string(r.Triage.Status)); err != nil {
 			return nil, fmt.Errorf("triage: %w", err)
 		}
-		t, err := e.json(r.Triage)
+		t, err := e.json.String(r.Triage)
 		if err != nil {
 			return nil, fmt.Errorf("triage: %w", err)
 		}

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aspmkit/aspm/correlate"
+	"github.com/aspmkit/aspm/correlate/internal/rowjson"
 )
 
 // timeLayout stores times in UTC with a fixed width, so that the text
@@ -95,25 +95,9 @@ func upsertSQL(n int) string {
 }
 
 // rowEncoder turns records into column values, reusing one buffer.
-type rowEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
+type rowEncoder struct{ json *rowjson.Encoder }
 
-func newRowEncoder() *rowEncoder {
-	e := &rowEncoder{}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}
-
-func (e *rowEncoder) json(v any) (string, error) {
-	e.buf.Reset()
-	if err := e.enc.Encode(v); err != nil {
-		return "", err
-	}
-	return string(bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'})), nil
-}
+func newRowEncoder() *rowEncoder { return &rowEncoder{json: rowjson.New()} }
 
 // append adds the column values of r, in recordColumns order, to args.
 func (e *rowEncoder) append(args []any, tenant, application string, r *correlate.Record, scan int64) ([]any, error) {
@@ -132,18 +116,18 @@ func (e *rowEncoder) append(args []any, tenant, application string, r *correlate
 		// It would be stored but never read back.
 		return args, fmt.Errorf("finding: severity %q is not a canonical severity", r.Finding.Severity)
 	}
-	finding, err := e.json(&r.Finding)
+	finding, err := e.json.String(&r.Finding)
 	if err != nil {
 		return args, fmt.Errorf("finding: %w", err)
 	}
-	history, err := e.json(r.History)
+	history, err := e.json.String(r.History)
 	if err != nil {
 		return args, fmt.Errorf("history: %w", err)
 	}
 	var triage any // NULL
 	var status string
 	if r.Triage != nil {
-		t, err := e.json(r.Triage)
+		t, err := e.json.String(r.Triage)
 		if err != nil {
 			return args, fmt.Errorf("triage: %w", err)
 		}
