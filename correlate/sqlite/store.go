@@ -167,11 +167,27 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.SetMaxOpenConns(1)
 	}
 	s := &Store{db: db, path: path, writer: make(chan struct{}, 1)}
-	if err := s.init(ctx, memory); err != nil {
-		_ = db.Close()
-		return nil, err
+	// Connecting sets the journal mode, which SQLite may answer with
+	// SQLITE_BUSY at once, without its busy handler, while another
+	// process holds the database (seen with a CLI and a portal writing
+	// one file): try again until the busy timeout has passed.
+	deadline := time.Now().Add(busy)
+	for {
+		err = s.init(ctx, memory)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, ErrBusy) || !time.Now().Before(deadline) {
+			_ = db.Close()
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			_ = db.Close()
+			return nil, err
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	return s, nil
 }
 
 func (s *Store) init(ctx context.Context, memory bool) error {
