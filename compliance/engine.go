@@ -508,7 +508,6 @@ func (e *Engine) Evaluate(ctx context.Context, posture any) (*Report, error) {
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error) {
 	rep := &Report{Version: ReportVersion, Controls: make([]Result, len(e.controls))}
-	input = withIndex(input)
 	groups := e.groupsFor(input)
 	errs := make([]error, len(groups))
 	if len(groups) == 1 {
@@ -767,6 +766,7 @@ func describe(x any) string {
 func toValue(posture any) (ast.Value, error) {
 	var v ast.Value
 	var err error
+	indexed := false
 	switch p := posture.(type) {
 	case nil:
 		return nil, fmt.Errorf("%w: nil", ErrInput)
@@ -782,8 +782,10 @@ func toValue(posture any) (ast.Value, error) {
 			return nil, fmt.Errorf("%w: nil", ErrInput)
 		}
 		v, err = postureValue(p)
+		indexed = true
 	case Posture:
 		v, err = postureValue(&p)
+		indexed = true
 	case json.RawMessage:
 		v, err = jsonValue(p)
 	case []byte:
@@ -802,6 +804,9 @@ func toValue(posture any) (ast.Value, error) {
 	}
 	if _, ok := v.(ast.Object); !ok {
 		return nil, fmt.Errorf("%w: got %s", ErrInput, ast.ValueName(v))
+	}
+	if !indexed {
+		v = withIndex(v)
 	}
 	return v, nil
 }

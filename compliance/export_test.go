@@ -3,6 +3,9 @@ package compliance
 // PostureValue exposes postureValue to the external tests.
 var PostureValue = postureValue
 
+// WithIndex exposes withIndex.
+var WithIndex = withIndex
+
 // SetUseIndex turns the engine's Go index of the findings on or off and
 // returns a function that restores it.
 func SetUseIndex(on bool) (restore func()) {

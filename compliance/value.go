@@ -44,14 +44,16 @@ func postureValue(p *Posture) (ast.Value, error) {
 	}
 	terms := make([]*ast.Term, len(p.Findings))
 	workers := min(runtime.GOMAXPROCS(0), len(p.Findings)/minFindingsPerWorker)
+	var x *findingIndex
 	if workers <= 1 {
-		err = convertFindings(p.Findings, terms)
+		x, err = convertFindings(p.Findings, terms)
 	} else {
 		errs := make([]error, workers)
+		parts := make([]*findingIndex, workers)
 		var wg sync.WaitGroup
 		for w := range workers {
 			lo, hi := w*len(p.Findings)/workers, (w+1)*len(p.Findings)/workers
-			wg.Go(func() { errs[w] = convertFindings(p.Findings[lo:hi], terms[lo:hi]) })
+			wg.Go(func() { parts[w], errs[w] = convertFindings(p.Findings[lo:hi], terms[lo:hi]) })
 		}
 		wg.Wait()
 		for _, e := range errs {
@@ -60,11 +62,20 @@ func postureValue(p *Posture) (ast.Value, error) {
 				break
 			}
 		}
+		if err == nil {
+			x = parts[0]
+			for _, part := range parts[1:] {
+				x.merge(part)
+			}
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	obj.Insert(keyFindings, ast.ArrayTerm(terms...))
+	if useIndex {
+		obj.Insert(indexKeyTerm, x.term())
+	}
 	return obj, nil
 }
 
@@ -223,17 +234,20 @@ func (m *termMaker) putTime(k *ast.Term, t time.Time, omitZero bool) error {
 	return nil
 }
 
-// convertFindings writes the term of fs[i] to out[i].
-func convertFindings(fs []Finding, out []*ast.Term) error {
+// convertFindings writes the term of fs[i] to out[i] and returns the
+// index of the findings.
+func convertFindings(fs []Finding, out []*ast.Term) (*findingIndex, error) {
 	m := &termMaker{strs: make(map[string]*ast.Term, 256), times: make(map[time.Time]*ast.Term, 256)}
+	x := newFindingIndex()
 	for i := range fs {
 		t, err := m.finding(&fs[i])
 		if err != nil {
-			return fmt.Errorf("findings[%s]: %w", fs[i].ID, err)
+			return nil, fmt.Errorf("findings[%s]: %w", fs[i].ID, err)
 		}
 		out[i] = t
+		x.add(t, classifyFinding(&fs[i]))
 	}
-	return nil
+	return x, nil
 }
 
 // finding converts f field by field, following Finding's JSON tags.

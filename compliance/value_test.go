@@ -12,7 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aspmkit/aspm/compliance"
+	"github.com/aspmkit/aspm/correlate"
+	"github.com/aspmkit/aspm/findings"
 	"github.com/aspmkit/aspm/internal/opasandbox"
+	"github.com/aspmkit/aspm/risk"
 )
 
 // valFill sets every field reachable from v to a value that is not the
@@ -89,10 +92,15 @@ func TestPostureValueMatchesJSON(t *testing.T) {
 		{"empty findings", &compliance.Posture{Findings: []compliance.Finding{}}},
 		{"demo", demo},
 		{"synthetic, converted on several goroutines", synthetic},
+		{"every index group", valEveryGroup()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			// The posture's value carries the engine's index, computed
+			// from the Go fields: it must equal the index of the JSON's
+			// value.
 			want, err := valViaJSON(t, tc.posture)
 			require.NoError(t, err)
+			want = compliance.WithIndex(want)
 			got, err := compliance.PostureValue(tc.posture)
 			require.NoError(t, err)
 			if ast.Compare(want, got) != 0 {
@@ -104,10 +112,47 @@ func TestPostureValueMatchesJSON(t *testing.T) {
 						require.Equal(t, wa.Elem(i).String(), ga.Elem(i).String(), "finding %d", i)
 					}
 				}
+				wi, gi := want.(ast.Object).Get(ast.StringTerm("_aspm_index")), got.(ast.Object).Get(ast.StringTerm("_aspm_index"))
+				require.Equal(t, fmt.Sprint(wi), fmt.Sprint(gi), "index")
 				t.Fatalf("values differ:\nwant %v\ngot  %v", want, got)
 			}
 		})
 	}
+}
+
+// valEveryGroup is a posture with a finding in each of the index's
+// groups, and in none.
+func valEveryGroup() *compliance.Posture {
+	var fs []compliance.Finding
+	i := 0
+	for _, kind := range []findings.Kind{findings.KindSecret, findings.KindAccess, findings.KindSCA} {
+		for _, open := range []bool{true, false} {
+			for _, suppressed := range []bool{true, false} {
+				for _, breached := range []bool{true, false} {
+					for _, p := range []risk.Priority{risk.P1, risk.P2, risk.P3} {
+						for _, status := range []string{"", "accepted_risk", "wont_fix", "false_positive"} {
+							for _, urgent := range []int{0, 1, 2} {
+								i++
+								f := compliance.Finding{ID: fmt.Sprintf("f%d", i), Kind: kind, Open: open, Suppressed: suppressed,
+									Severity: findings.SeverityHigh, Risk: compliance.Risk{Priority: p}, SLA: compliance.SLA{Breached: breached}}
+								if status != "" {
+									f.Triage = &compliance.Triage{Status: correlate.TriageStatus(status)}
+								}
+								switch urgent {
+								case 1:
+									f.Severity = findings.SeverityCritical
+								case 2:
+									f.Risk.KEV = true
+								}
+								fs = append(fs, f)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return &compliance.Posture{Version: compliance.PostureVersion, Findings: fs}
 }
 
 func TestPostureValueErrorsLikeJSON(t *testing.T) {

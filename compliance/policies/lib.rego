@@ -322,23 +322,100 @@ _by_kind := {k: array.slice(fs, 1, count(fs)) |
 
 # active_secret_findings and active_access_findings are the secret and
 # access findings that are active.
-active_secret_findings := [f |
+active_secret_findings := _index.active_secret if _indexed
+
+else := [f |
 	some f in secret_findings
 	not f.open == false
 	not f.suppressed == true
 ]
 
-active_access_findings := [f |
+active_access_findings := _index.active_access if _indexed
+
+else := [f |
 	some f in access_findings
 	not f.open == false
 	not f.suppressed == true
 ]
 
+# urgent(f): the finding is critical or its vulnerability is in CISA's KEV
+# catalog.
+urgent(f) if f.severity == "critical"
+
+urgent(f) if {
+	not f.severity == "critical"
+	f.risk.kev == true
+}
+
+# urgent_overdue_findings and urgent_within_sla_findings are the urgent
+# findings among overdue_findings and within_sla_findings.
+urgent_overdue_findings := array.concat(_urgent_overdue_flagged, [f |
+	some f in _overdue_by_date
+	urgent(f)
+])
+
+_urgent_overdue_flagged := _index.urgent_overdue_flagged if _indexed
+
+else := [f |
+	some f in _overdue_flagged
+	urgent(f)
+]
+
+urgent_within_sla_findings := array.concat(_urgent_within_sla_flagged, [f |
+	some f in _within_sla_by_date
+	urgent(f)
+])
+
+_urgent_within_sla_flagged := _index.urgent_within_sla_flagged if _indexed
+
+else := [f |
+	some f in _within_sla_flagged
+	urgent(f)
+]
+
+# --- Evidence references ----------------------------------------------------
+#
+# A passing control cites what it checked, which for the lists below may be
+# most of the posture's findings. The engine's index carries their
+# references ("finding:<id>", in list order) when every finding's id is a
+# string, computed in Go; otherwise, and without the index, they are
+# computed here.
+
+_refs_indexed if is_object(_index.refs)
+
+# within_sla_refs are the references of within_sla_findings.
+within_sla_refs := array.concat(_index.refs.within_sla_flagged, [concat("", ["finding:", f.id]) |
+	some f in _within_sla_by_date
+]) if _refs_indexed
+
+else := [finding_ref(f) | some f in within_sla_findings]
+
+# urgent_within_sla_refs are the references of urgent_within_sla_findings.
+urgent_within_sla_refs := array.concat(_index.refs.urgent_within_sla_flagged, [concat("", ["finding:", f.id]) |
+	some f in _within_sla_by_date
+	urgent(f)
+]) if _refs_indexed
+
+else := [finding_ref(f) | some f in urgent_within_sla_findings]
+
+# secret_refs and access_refs are the references of secret_findings and
+# access_findings.
+secret_refs := _index.refs.secret if _refs_indexed
+
+else := [finding_ref(f) | some f in secret_findings]
+
+access_refs := _index.refs.access if _refs_indexed
+
+else := [finding_ref(f) | some f in access_findings]
+
 # kev(f): CISA's KEV catalog lists the vulnerability (risk.kev is true).
 kev(f) if f.risk.kev == true
 
-# finding_ref(f) is "finding:<id>".
+# finding_ref(f) is "finding:<id>", the id written as sprintf's %v writes
+# it when it is not a string, "(no id)" when there is none.
 finding_ref(f) := concat("", ["finding:", f.id]) if is_string(f.id)
+
+else := sprintf("finding:%v", [object.get(f, "id", "(no id)")]) if is_object(f)
 
 else := "finding:(no id)"
 

@@ -145,7 +145,7 @@ test_risk_fields if {
 	not posture.kev({"risk": {"kev": {"listed": true}}})
 	not posture.kev({"risk": {"kev": "yes"}})
 	posture.finding_ref({"id": "f"}) == "finding:f"
-	posture.finding_ref({"id": 7}) == "finding:(no id)"
+	posture.finding_ref({"id": 7}) == "finding:7"
 	posture.finding_ref("f") == "finding:(no id)"
 	posture.finding_evidence({"id": "f", "assets": ["b", 1, "a"]}) == ["finding:f", "asset:b", "asset:a"]
 	posture.finding_evidence({"id": "f", "assets": "a"}) == ["finding:f"]

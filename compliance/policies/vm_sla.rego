@@ -31,17 +31,10 @@ applicable := false if {
 	count(posture.coverage) == 0
 }
 
-# overdue_findings holds objects (each passed an sla test), so object.get
-# on f cannot fail. A finding both critical and in KEV gives the same
-# violation twice, which the set keeps once.
+# urgent_overdue_findings holds objects (each passed an sla test), so
+# object.get on f cannot fail.
 violations contains _violation(f) if {
-	some f in posture.overdue_findings
-	f.severity == "critical"
-}
-
-violations contains _violation(f) if {
-	some f in posture.overdue_findings
-	f.risk.kev == true
+	some f in posture.urgent_overdue_findings
 }
 
 _violation(f) := {
@@ -59,16 +52,9 @@ _violation(f) := {
 
 # On a pass, the evidence is the critical and KEV findings within their
 # SLA.
-evidence contains sprintf("finding:%v", [object.get(f, "id", "(no id)")]) if {
+evidence contains e if {
 	count(violations) == 0
-	some f in posture.within_sla_findings
-	f.severity == "critical"
-}
-
-evidence contains sprintf("finding:%v", [object.get(f, "id", "(no id)")]) if {
-	count(violations) == 0
-	some f in posture.within_sla_findings
-	f.risk.kev == true
+	some e in posture.urgent_within_sla_refs
 }
 
 _kev_label(f) := ", in CISA KEV" if posture.kev(f)

@@ -48,9 +48,8 @@ violations contains v if {
 	}
 }
 
-# On a pass, the evidence is the findings within their SLA (objects, so
-# object.get cannot fail).
-evidence contains sprintf("finding:%v", [object.get(f, "id", "(no id)")]) if {
+# On a pass, the evidence is the findings within their SLA.
+evidence contains e if {
 	count(violations) == 0
-	some f in posture.within_sla_findings
+	some e in posture.within_sla_refs
 }
