@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -25,31 +26,34 @@ var useIndex = true
 
 // The index's members, and the keys of a finding it reads.
 var (
-	ixOpen          = ast.StringTerm("open")
-	ixActive        = ast.StringTerm("active")
-	ixOverdue       = ast.StringTerm("overdue_flagged")
-	ixWithin        = ast.StringTerm("within_sla_flagged")
-	ixSecret        = ast.StringTerm("secret")
-	ixAccess        = ast.StringTerm("access")
-	ixActiveSecret  = ast.StringTerm("active_secret")
-	ixActiveAccess  = ast.StringTerm("active_access")
-	ixP1            = ast.StringTerm("P1")
-	ixP2            = ast.StringTerm("P2")
-	ixAccepted      = ast.StringTerm("accepted_risk")
-	ixWontFix       = ast.StringTerm("wont_fix")
-	ixUrgentOverdue = ast.StringTerm("urgent_overdue_flagged")
-	ixUrgentWithin  = ast.StringTerm("urgent_within_sla_flagged")
-	ixRefs          = ast.StringTerm("refs")
-	valFalse        = ast.Boolean(false)
-	valTrue         = ast.Boolean(true)
-	valSecret       = ast.String("secret")
-	valAccess       = ast.String("access")
-	valCritical     = ast.String("critical")
-	valP1           = ast.String("P1")
-	valP2           = ast.String("P2")
-	valAcceptedRisk = ast.String("accepted_risk")
-	valWontFix      = ast.String("wont_fix")
-	indexKeyTerm    = ast.StringTerm(indexKey)
+	ixOpen            = ast.StringTerm("open")
+	ixActive          = ast.StringTerm("active")
+	ixOverdue         = ast.StringTerm("overdue_flagged")
+	ixWithin          = ast.StringTerm("within_sla_flagged")
+	ixSecret          = ast.StringTerm("secret")
+	ixAccess          = ast.StringTerm("access")
+	ixActiveSecret    = ast.StringTerm("active_secret")
+	ixActiveAccess    = ast.StringTerm("active_access")
+	ixSecretWithPath  = ast.StringTerm("active_secret_with_path")
+	ixSecretNoPath    = ast.StringTerm("active_secret_without_path")
+	ixP1              = ast.StringTerm("P1")
+	ixP2              = ast.StringTerm("P2")
+	ixAccepted        = ast.StringTerm("accepted_risk")
+	ixWontFix         = ast.StringTerm("wont_fix")
+	ixUrgentOverdue   = ast.StringTerm("urgent_overdue_flagged")
+	ixUrgentWithin    = ast.StringTerm("urgent_within_sla_flagged")
+	ixRefs            = ast.StringTerm("refs")
+	ixHighRiskByAsset = ast.StringTerm("high_risk_by_asset")
+	valFalse          = ast.Boolean(false)
+	valTrue           = ast.Boolean(true)
+	valSecret         = ast.String("secret")
+	valAccess         = ast.String("access")
+	valCritical       = ast.String("critical")
+	valP1             = ast.String("P1")
+	valP2             = ast.String("P2")
+	valAcceptedRisk   = ast.String("accepted_risk")
+	valWontFix        = ast.String("wont_fix")
+	indexKeyTerm      = ast.StringTerm(indexKey)
 )
 
 // refPrefix starts a finding's evidence reference.
@@ -71,6 +75,8 @@ type findingClass struct {
 	urgent     bool   // severity is critical or risk.kev is true
 	id         string // the id when it is a string
 	idString   bool
+	assets     []string // the elements of assets that are strings, in order
+	path       bool     // location.path is a string with more than white space
 }
 
 const (
@@ -117,6 +123,8 @@ func classifyFinding(f *Finding) findingClass {
 		}
 	}
 	c.urgent = f.Severity == "critical" || f.Risk.KEV
+	c.assets = f.Assets
+	c.path = strings.TrimSpace(f.Location.Path) != ""
 	return c
 }
 
@@ -145,6 +153,9 @@ func classifyTerm(t *ast.Term) findingClass {
 		return get(in, inner)
 	}
 	c := findingClass{object: true}
+	if p, ok := nested(keyLocation, keyPath).(ast.String); ok {
+		c.path = strings.TrimSpace(string(p)) != ""
+	}
 	c.closed = is(get(o, keyOpen), valFalse)
 	c.suppressed = is(get(o, keySuppressed), valTrue)
 	switch kind := get(o, keyKind); {
@@ -175,6 +186,15 @@ func classifyTerm(t *ast.Term) findingClass {
 	if id, ok := get(o, keyID).(ast.String); ok {
 		c.id, c.idString = string(id), true
 	}
+	if c.priority != 0 {
+		if list, ok := get(o, keyAssets).(*ast.Array); ok {
+			list.Foreach(func(a *ast.Term) {
+				if s, ok := a.Value.(ast.String); ok {
+					c.assets = append(c.assets, string(s))
+				}
+			})
+		}
+	}
 	return c
 }
 
@@ -183,14 +203,31 @@ type findingIndex struct {
 	open, active, overdue, within []*ast.Term
 	secret, access                []*ast.Term
 	activeSecret, activeAccess    []*ast.Term
+	secretWithPath, secretNoPath  []*ast.Term
 	p1, p2, acceptedRisk, wontFix []*ast.Term
 	urgentOverdue, urgentWithin   []*ast.Term
 	withinRefs, urgentWithinRefs  []*ast.Term
 	secretRefs, accessRefs        []*ast.Term
 	refsOK                        bool
+	// highRiskByAsset lists the active P1 and P2 findings under each
+	// asset they name (as often as they name it); assetOrder is the order
+	// in which the assets first appeared.
+	highRiskByAsset map[string][]*ast.Term
+	assetOrder      []string
 }
 
-func newFindingIndex() *findingIndex { return &findingIndex{refsOK: true} }
+func newFindingIndex() *findingIndex {
+	return &findingIndex{refsOK: true, highRiskByAsset: map[string][]*ast.Term{}}
+}
+
+// addHighRisk lists ts under asset a.
+func (x *findingIndex) addHighRisk(a string, ts ...*ast.Term) {
+	list, ok := x.highRiskByAsset[a]
+	if !ok {
+		x.assetOrder = append(x.assetOrder, a)
+	}
+	x.highRiskByAsset[a] = append(list, ts...)
+}
 
 func ref(c *findingClass) *ast.Term { return ast.StringTerm(refPrefix + c.id) }
 
@@ -227,6 +264,11 @@ func (x *findingIndex) add(t *ast.Term, c findingClass) {
 	switch c.kind {
 	case kindSecret:
 		x.activeSecret = append(x.activeSecret, t)
+		if c.path {
+			x.secretWithPath = append(x.secretWithPath, t)
+		} else {
+			x.secretNoPath = append(x.secretNoPath, t)
+		}
 	case kindAccess:
 		x.activeAccess = append(x.activeAccess, t)
 	}
@@ -251,6 +293,11 @@ func (x *findingIndex) add(t *ast.Term, c findingClass) {
 	case 2:
 		x.p2 = append(x.p2, t)
 	}
+	if c.priority != 0 {
+		for _, a := range c.assets {
+			x.addHighRisk(a, t)
+		}
+	}
 }
 
 // merge appends y's groups to x's.
@@ -261,6 +308,7 @@ func (x *findingIndex) merge(y *findingIndex) {
 	}{
 		{&x.open, y.open}, {&x.active, y.active}, {&x.overdue, y.overdue}, {&x.within, y.within},
 		{&x.secret, y.secret}, {&x.access, y.access}, {&x.activeSecret, y.activeSecret}, {&x.activeAccess, y.activeAccess},
+		{&x.secretWithPath, y.secretWithPath}, {&x.secretNoPath, y.secretNoPath},
 		{&x.p1, y.p1}, {&x.p2, y.p2}, {&x.acceptedRisk, y.acceptedRisk}, {&x.wontFix, y.wontFix},
 		{&x.urgentOverdue, y.urgentOverdue}, {&x.urgentWithin, y.urgentWithin},
 		{&x.withinRefs, y.withinRefs}, {&x.urgentWithinRefs, y.urgentWithinRefs},
@@ -269,6 +317,9 @@ func (x *findingIndex) merge(y *findingIndex) {
 		*p.dst = append(*p.dst, p.src...)
 	}
 	x.refsOK = x.refsOK && y.refsOK
+	for _, a := range y.assetOrder {
+		x.addHighRisk(a, y.highRiskByAsset[a]...)
+	}
 }
 
 // term is the index as the value of input._aspm_index. The references
@@ -285,6 +336,8 @@ func (x *findingIndex) term() *ast.Term {
 		{ixAccess, arr(x.access)},
 		{ixActiveSecret, arr(x.activeSecret)},
 		{ixActiveAccess, arr(x.activeAccess)},
+		{ixSecretWithPath, arr(x.secretWithPath)},
+		{ixSecretNoPath, arr(x.secretNoPath)},
 		{ixP1, arr(x.p1)},
 		{ixP2, arr(x.p2)},
 		{ixAccepted, arr(x.acceptedRisk)},
@@ -292,6 +345,11 @@ func (x *findingIndex) term() *ast.Term {
 		{ixUrgentOverdue, arr(x.urgentOverdue)},
 		{ixUrgentWithin, arr(x.urgentWithin)},
 	}
+	byAsset := ast.NewObjectWithCapacity(len(x.assetOrder))
+	for _, a := range x.assetOrder {
+		byAsset.Insert(ast.StringTerm(a), arr(x.highRiskByAsset[a]))
+	}
+	items = append(items, [2]*ast.Term{ixHighRiskByAsset, ast.NewTerm(byAsset)})
 	if x.refsOK {
 		items = append(items, [2]*ast.Term{ixRefs, ast.ObjectTerm(
 			[2]*ast.Term{ixWithin, arr(x.withinRefs)},

@@ -38,8 +38,49 @@ func TestIndexMatchesRego(t *testing.T) {
 	forged := engPostureMap(t)
 	forged["_aspm_index"] = map[string]any{"open": []any{}, "active": []any{}, "secret": []any{map[string]any{"id": "forged"}}}
 
-	e := engNew(t, compliance.Options{})
-	for name, p := range map[string]any{"builder synthetic": synthetic, "builder demo": demo, "odd types": odd, "forged index": forged} {
+	// An internet-exposed service, what it deploys and contains, and
+	// high-risk findings on them (an asset named twice, a non-string
+	// asset, unreachable, suppressed, closed, P3, not exposed), and
+	// end-of-life dependencies of each kind.
+	exposed := map[string]any{
+		"version": "aspm-posture/1", "generated_at": "2026-07-01T00:00:00Z",
+		"assets": []any{
+			map[string]any{"id": "service:a", "kind": "service", "exposure": "internet"},
+			map[string]any{"id": "image:1", "kind": "image", "properties": map[string]any{"eol": "2020-01-01"}},
+			map[string]any{"id": "component:1", "kind": "component", "tags": []any{"EOL"}},
+			map[string]any{"id": "component:2", "kind": "component", "properties": map[string]any{"eol": "yes"}},
+			map[string]any{"id": "component:3", "kind": "component", "properties": map[string]any{"eol": "2999-01-01"}, "tags": []any{"x", 1}},
+			map[string]any{"id": "component:4", "kind": "component", "properties": map[string]any{"eol": true}, "tags": "eol"},
+			map[string]any{"id": "service:b", "kind": "service"},
+		},
+		"edges": []any{
+			map[string]any{"from": "service:a", "to": "image:1", "type": "deploys"},
+			map[string]any{"from": "image:1", "to": "component:1", "type": "contains"},
+		},
+		"findings": []any{
+			map[string]any{"id": "p1", "kind": "sca", "risk": map[string]any{"priority": "P1"}, "assets": []any{"component:1", "service:a", "component:1"}},
+			map[string]any{"id": "p2", "kind": "sca", "risk": map[string]any{"priority": "P2", "reachability": "reachable"}, "assets": []any{"image:1"}},
+			map[string]any{"id": "p2-odd-asset", "kind": "sca", "risk": map[string]any{"priority": "P2"}, "assets": []any{1, "service:a"}},
+			map[string]any{"id": "unreachable", "kind": "sca", "risk": map[string]any{"priority": "P1", "reachability": "unreachable"}, "assets": []any{"service:a"}},
+			map[string]any{"id": "suppressed", "kind": "sca", "suppressed": true, "risk": map[string]any{"priority": "P1"}, "assets": []any{"service:a"}},
+			map[string]any{"id": "closed", "kind": "sca", "open": false, "risk": map[string]any{"priority": "P1"}, "assets": []any{"service:a"}},
+			map[string]any{"id": "p3", "kind": "sca", "risk": map[string]any{"priority": "P3"}, "assets": []any{"service:a"}},
+			map[string]any{"id": "elsewhere", "kind": "sca", "risk": map[string]any{"priority": "P1"}, "assets": []any{"service:b"}},
+			map[string]any{"id": "no-assets", "kind": "sca", "risk": map[string]any{"priority": "P1"}},
+			map[string]any{"id": "s-path", "kind": "secret", "location": map[string]any{"path": "a.env"}, "assets": []any{"x", 1}},
+			map[string]any{"id": "s-image", "kind": "secret", "location": map[string]any{"image": "img:1"}},
+			map[string]any{"id": "s-blank", "kind": "secret", "location": map[string]any{"path": " \t", "image": "img:2"}},
+			map[string]any{"id": "s-number", "kind": "secret", "location": map[string]any{"path": 5}},
+			map[string]any{"id": "s-nowhere", "kind": "secret"},
+			map[string]any{"id": "s-suppressed", "kind": "secret", "suppressed": true, "location": map[string]any{"path": "b.env"}},
+		},
+	}
+
+	// The built-in controls (engNew would load the test policies only).
+	e, err := compliance.New(context.Background(), compliance.Options{})
+	require.NoError(t, err)
+	failing := map[string]map[string]int{"exposed": {"ASPM-EXP-01": 3, "ASPM-DEP-01": 3, "ASPM-SEC-01": 5}}
+	for name, p := range map[string]any{"builder synthetic": synthetic, "builder demo": demo, "odd types": odd, "forged index": forged, "exposed": exposed} {
 		t.Run(name, func(t *testing.T) {
 			with, err := e.Evaluate(context.Background(), p)
 			require.NoError(t, err)
@@ -58,10 +99,19 @@ func TestIndexMatchesRego(t *testing.T) {
 			}
 			assert.JSONEq(t, string(engJSON(t, without)), string(engJSON(t, with)))
 			var rep struct {
-				Controls []struct{ Status string }
+				Controls []struct {
+					ID, Status string
+					Violations []any
+				}
 			}
 			require.NoError(t, json.Unmarshal(engJSON(t, with), &rep))
 			assert.NotEmpty(t, rep.Controls)
+			for _, c := range rep.Controls {
+				if n, ok := failing[name][c.ID]; ok {
+					assert.Equal(t, "fail", c.Status, c.ID)
+					assert.Len(t, c.Violations, n, c.ID)
+				}
+			}
 		})
 	}
 }

@@ -58,11 +58,13 @@ _objects(key) := [x |
 # --- Indexed groupings -------------------------------------------------------
 
 # The aspm engine hands the groupings of the findings below (open, active,
-# by SLA flag, by kind, by priority, by acceptance) in input._aspm_index,
-# computed in Go in one pass over the findings: the same lists, in the
-# same order, as the Rego passes that follow each "else", which run when
-# the index is absent (opa eval, opa test, another engine). The engine
-# replaces any _aspm_index a posture brings.
+# by SLA flag, by kind, by priority, by acceptance, by asset) in
+# input._aspm_index, computed in Go in one pass over the findings: the
+# same lists as the Rego passes that follow each "else", which run when
+# the index is absent (opa eval, opa test, another engine), in the same
+# order but for active_secrets_without_path and exposed_high_risk_findings
+# (which the controls read as sets). The engine replaces any _aspm_index a
+# posture brings.
 _indexed if is_object(input._aspm_index)
 
 _index := input._aspm_index
@@ -329,6 +331,33 @@ else := [f |
 	not f.open == false
 	not f.suppressed == true
 ]
+
+# active_secrets_with_path are the active secret findings whose
+# location.path is a string with more than white space;
+# active_secrets_without_path are the others.
+active_secrets_with_path := _index.active_secret_with_path if _indexed
+
+else := [f |
+	some f in active_secret_findings
+	p := f.location.path
+	is_string(p)
+	trim_space(p) != ""
+]
+
+active_secrets_without_path := _index.active_secret_without_path if _indexed
+
+else := array.concat(
+	[f |
+		some f in active_secret_findings
+		not is_string(object.get(f, ["location", "path"], null))
+	],
+	[f |
+		some f in active_secret_findings
+		p := f.location.path
+		is_string(p)
+		trim_space(p) == ""
+	],
+)
 
 active_access_findings := _index.active_access if _indexed
 
@@ -703,7 +732,9 @@ _hop16 := _next(_hop15, _seen16)
 
 # exposed_high_risk_findings are the active findings of priority P1 or P2,
 # not known unreachable, linked to an exposed asset (a finding linked to
-# several is listed once per such asset). The priorities are gathered in
+# several is listed once per such asset). With the engine's index, which
+# lists those findings under each asset they name, only the exposed
+# assets' findings are read; without it, the priorities are gathered in
 # one pass over the active findings (an indexed comprehension on p), and
 # membership is tested before any per-finding set is built.
 #
@@ -711,6 +742,12 @@ _hop16 := _next(_hop15, _seen16)
 # the engine evaluates data.aspm.controls whole, so every complete rule of
 # a control package, private or not, is part of its result.
 exposed_high_risk_findings := [f |
+	some a in exposed_assets
+	some f in _index.high_risk_by_asset[a]
+	not f.risk.reachability == "unreachable"
+] if _indexed
+
+else := [f |
 	some f in _high_risk
 	not f.risk.reachability == "unreachable"
 	some a in f.assets

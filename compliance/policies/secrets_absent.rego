@@ -36,15 +36,33 @@ _any_secret_coverage if {
 	posture.coverage_kind(c) == "secret"
 }
 
+# One violation per active secret finding, saying where it is: "in
+# <path>", else "in <image>". The findings with a path build their
+# violation inline (a function call per finding would cost as much
+# again; the list may hold tens of thousands).
 violations contains v if {
-	some f in posture.active_secret_findings
+	some f in posture.active_secrets_with_path
+	p := f.location.path
+	id := object.get(f, "id", "(no id)")
 	v := {
-		"msg": sprintf("hard-coded secret %v is open%s", [object.get(f, "id", "(no id)"), _where(f)]),
+		"msg": sprintf("hard-coded secret %v is open in %s", [id, p]),
 		"evidence": array.concat(
-			[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+			[sprintf("finding:%v", [id])],
 			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
 		),
 	}
+}
+
+violations contains _violation(f, _where_image(f)) if {
+	some f in posture.active_secrets_without_path
+}
+
+_violation(f, where) := {
+	"msg": sprintf("hard-coded secret %v is open%s", [object.get(f, "id", "(no id)"), where]),
+	"evidence": array.concat(
+		[sprintf("finding:%v", [object.get(f, "id", "(no id)")])],
+		[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
+	),
 }
 
 evidence contains e if {
@@ -60,8 +78,6 @@ evidence contains e if {
 	e := sprintf("asset:%s", [c.asset])
 }
 
-_where(f) := concat("", [" in ", f.location.path]) if {
-	posture.nonempty(f.location.path)
-} else := concat("", [" in ", f.location.image]) if {
+_where_image(f) := concat("", [" in ", f.location.image]) if {
 	posture.nonempty(f.location.image)
 } else := ""

@@ -48,6 +48,19 @@ test_fail_open_secret_in_image if {
 	v.msg == "hard-coded secret s2 is open in ghcr.io/acme/api:1.0"
 }
 
+test_fail_secret_where_path_is_blank_or_odd if {
+	p := fixtures.with_findings([
+		secret("s-blank", {"location": {"path": " \t", "image": "ghcr.io/acme/api:1.0"}}),
+		secret("s-number", {"location": {"path": 7}}),
+		secret("s-none", {"location": {"path": null}}),
+	])
+	{v.msg | some v in secrets_absent.violations} == {
+		"hard-coded secret s-blank is open in ghcr.io/acme/api:1.0",
+		"hard-coded secret s-number is open",
+		"hard-coded secret s-none is open",
+	} with input as p
+}
+
 test_fail_secret_without_scan_coverage if {
 	# Secret findings make the control applicable even without coverage.
 	p := object.union(fixtures.empty, {"findings": [secret("s3", {"location": null})]})
