@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -139,11 +140,69 @@ var (
 // get their own terms.
 const maxInterned = 1 << 16
 
-// termMaker builds terms for one goroutine, sharing repeated strings.
+// termMaker builds terms for one goroutine, sharing repeated values:
+// strings, times, numbers, single-element string lists, and the small
+// objects findings repeat (locations, packages, risks, SSVC outcomes,
+// SLAs). Rego values are immutable, so a shared term is
+// indistinguishable from a copy, and sharing keeps the live heap (which
+// the garbage collector marks while the controls run) small.
 type termMaker struct {
 	strs  map[string]*ast.Term
 	times map[time.Time]*ast.Term
+	nums  map[uint64]*ast.Term // by math.Float64bits: 0 and -0 differ
+	lists map[string]*ast.Term // one-element string lists by element
+	locs  map[locationKey]*ast.Term
+	pkgs  map[packageKey]*ast.Term
+	risks map[riskKey]*ast.Term
+	ssvcs map[[2]string]*ast.Term
+	slas  map[slaKey]*ast.Term
 	kv    [][2]*ast.Term
+}
+
+func newTermMaker() *termMaker {
+	return &termMaker{
+		strs:  make(map[string]*ast.Term, 256),
+		times: make(map[time.Time]*ast.Term, 256),
+		nums:  make(map[uint64]*ast.Term, 256),
+		lists: make(map[string]*ast.Term, 256),
+		locs:  make(map[locationKey]*ast.Term, 256),
+		pkgs:  make(map[packageKey]*ast.Term, 256),
+		risks: make(map[riskKey]*ast.Term, 256),
+		ssvcs: make(map[[2]string]*ast.Term, 16),
+		slas:  make(map[slaKey]*ast.Term, 64),
+	}
+}
+
+// The keys of the shared objects: every field the object holds.
+type (
+	locationKey struct {
+		path, url, image string
+		line             int
+	}
+	packageKey struct {
+		name, version, purl, ecosystem string
+		fixed                          string // FixedVersions, NUL-separated
+		hasFixed                       bool
+	}
+	riskKey struct {
+		score, epss                        uint64 // math.Float64bits
+		hasEPSS, kev, ransomware           bool
+		priority, severity, reachability   string
+		exposure, environment, criticality string
+		ssvc                               *ast.Term
+	}
+	slaKey struct {
+		due      *ast.Term // a shared time term, or nil when zero
+		breached bool
+	}
+)
+
+// remember stores t under k in memo unless memo is full, and returns t.
+func remember[K comparable](memo map[K]*ast.Term, k K, t *ast.Term) *ast.Term {
+	if len(memo) < maxInterned {
+		memo[k] = t
+	}
+	return t
 }
 
 func (m *termMaker) str(s string) *ast.Term {
@@ -180,6 +239,12 @@ func (m *termMaker) strings(list []string) *ast.Term {
 	if list == nil {
 		return ast.NullTerm()
 	}
+	if len(list) == 1 {
+		if t, ok := m.lists[list[0]]; ok {
+			return t
+		}
+		return remember(m.lists, list[0], ast.ArrayTerm(m.str(list[0])))
+	}
 	ts := make([]*ast.Term, len(list))
 	for i, s := range list {
 		ts[i] = m.str(s)
@@ -187,12 +252,16 @@ func (m *termMaker) strings(list []string) *ast.Term {
 	return ast.ArrayTerm(ts...)
 }
 
-func number(f float64) (*ast.Term, error) {
+// number gives the term of f as encoding/json writes it.
+func (m *termMaker) number(f float64) (*ast.Term, error) {
+	if t, ok := m.nums[math.Float64bits(f)]; ok {
+		return t, nil
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("json: unsupported value: %v", f)
 	}
 	b, _ := json.Marshal(f) // cannot fail for a finite float
-	return ast.NumberTerm(json.Number(b)), nil
+	return remember(m.nums, math.Float64bits(f), ast.NumberTerm(json.Number(b))), nil
 }
 
 func boolean(b bool) *ast.Term { return ast.InternedTerm(b) }
@@ -237,7 +306,7 @@ func (m *termMaker) putTime(k *ast.Term, t time.Time, omitZero bool) error {
 // convertFindings writes the term of fs[i] to out[i] and returns the
 // index of the findings.
 func convertFindings(fs []Finding, out []*ast.Term) (*findingIndex, error) {
-	m := &termMaker{strs: make(map[string]*ast.Term, 256), times: make(map[time.Time]*ast.Term, 256)}
+	m := newTermMaker()
 	x := newFindingIndex()
 	for i := range fs {
 		t, err := m.finding(&fs[i])
@@ -253,24 +322,11 @@ func convertFindings(fs []Finding, out []*ast.Term) (*findingIndex, error) {
 // finding converts f field by field, following Finding's JSON tags.
 func (m *termMaker) finding(f *Finding) (*ast.Term, error) {
 	var pkg, loc, triage, rsk, sla *ast.Term
+	var err error
 	if f.Package != nil {
-		p := f.Package
-		m.putString(keyName, p.Name, true)
-		m.putString(keyVersion, p.Version, true)
-		m.putString(keyPURL, p.PURL, true)
-		m.putString(keyEcosystem, p.Ecosystem, true)
-		if len(p.FixedVersions) > 0 {
-			m.put(keyFixedVersions, m.strings(p.FixedVersions))
-		}
-		pkg = m.object()
+		pkg = m.pkg(f.Package)
 	}
-	m.putString(keyPath, f.Location.Path, true)
-	if f.Location.Line != 0 {
-		m.put(keyLine, ast.InternedTerm(f.Location.Line))
-	}
-	m.putString(keyURL, f.Location.URL, true)
-	m.putString(keyImage, f.Location.Image, true)
-	loc = m.object()
+	loc = m.location(&f.Location)
 	if f.Triage == nil {
 		triage = ast.NullTerm()
 	} else {
@@ -287,43 +343,12 @@ func (m *termMaker) finding(f *Finding) (*ast.Term, error) {
 		m.put(keyActive, boolean(t.Active))
 		triage = m.object()
 	}
-	{
-		r := &f.Risk
-		score, err := number(r.Score)
-		if err != nil {
-			return nil, err
-		}
-		m.put(keyScore, score)
-		m.putString(keyPriority, string(r.Priority), false)
-		m.putString(keySeverity, string(r.Severity), false)
-		m.put(keyKEV, boolean(r.KEV))
-		if r.Ransomware {
-			m.put(keyRansomware, boolean(true))
-		}
-		if r.EPSS != nil {
-			epss, err := number(*r.EPSS)
-			if err != nil {
-				return nil, err
-			}
-			m.put(keyEPSS, epss)
-		}
-		m.putString(keyReachability, string(r.Reachability), false)
-		m.putString(keyExposure, string(r.Exposure), true)
-		m.putString(keyEnvironment, string(r.Environment), true)
-		m.putString(keyCriticality, string(r.Criticality), true)
-		kv := m.kv
-		m.kv = nil
-		m.putString(keyDecision, string(r.SSVC.Decision), false)
-		m.putString(keyPriority, string(r.SSVC.Priority), false)
-		ssvc := m.object()
-		m.kv = append(kv, [2]*ast.Term{keySSVC, ssvc})
-		rsk = m.object()
-	}
-	if err := m.putTime(keyDue, f.SLA.Due, true); err != nil {
+	if rsk, err = m.risk(&f.Risk); err != nil {
 		return nil, err
 	}
-	m.put(keyBreached, boolean(f.SLA.Breached))
-	sla = m.object()
+	if sla, err = m.sla(&f.SLA); err != nil {
+		return nil, err
+	}
 
 	m.putUnique(keyID, f.ID, false)
 	m.putUnique(keyIdentity, f.Identity, false)
@@ -361,4 +386,105 @@ func (m *termMaker) finding(f *Finding) (*ast.Term, error) {
 	m.put(keyRisk, rsk)
 	m.put(keySLA, sla)
 	return m.object(), nil
+}
+
+// pkg converts a finding's package, shared with the findings of the same
+// package.
+func (m *termMaker) pkg(p *FindingPackage) *ast.Term {
+	k := packageKey{name: p.Name, version: p.Version, purl: p.PURL, ecosystem: p.Ecosystem, hasFixed: len(p.FixedVersions) > 0}
+	if k.hasFixed {
+		k.fixed = strings.Join(p.FixedVersions, "\x00")
+	}
+	if t, ok := m.pkgs[k]; ok {
+		return t
+	}
+	m.putString(keyName, p.Name, true)
+	m.putString(keyVersion, p.Version, true)
+	m.putString(keyPURL, p.PURL, true)
+	m.putString(keyEcosystem, p.Ecosystem, true)
+	if k.hasFixed {
+		m.put(keyFixedVersions, m.strings(p.FixedVersions))
+	}
+	return remember(m.pkgs, k, m.object())
+}
+
+// location converts a finding's location, shared with the findings at
+// the same place.
+func (m *termMaker) location(l *FindingLocation) *ast.Term {
+	k := locationKey{path: l.Path, url: l.URL, image: l.Image, line: l.Line}
+	if t, ok := m.locs[k]; ok {
+		return t
+	}
+	m.putString(keyPath, l.Path, true)
+	if l.Line != 0 {
+		m.put(keyLine, ast.InternedTerm(l.Line))
+	}
+	m.putString(keyURL, l.URL, true)
+	m.putString(keyImage, l.Image, true)
+	return remember(m.locs, k, m.object())
+}
+
+// risk converts a finding's risk, shared with the findings scored alike.
+func (m *termMaker) risk(r *Risk) (*ast.Term, error) {
+	ssvcKey := [2]string{string(r.SSVC.Decision), string(r.SSVC.Priority)}
+	ssvc, ok := m.ssvcs[ssvcKey]
+	if !ok {
+		m.putString(keyDecision, ssvcKey[0], false)
+		m.putString(keyPriority, ssvcKey[1], false)
+		ssvc = remember(m.ssvcs, ssvcKey, m.object())
+	}
+	k := riskKey{score: math.Float64bits(r.Score), hasEPSS: r.EPSS != nil, kev: r.KEV, ransomware: r.Ransomware,
+		priority: string(r.Priority), severity: string(r.Severity), reachability: string(r.Reachability),
+		exposure: string(r.Exposure), environment: string(r.Environment), criticality: string(r.Criticality), ssvc: ssvc}
+	if k.hasEPSS {
+		k.epss = math.Float64bits(*r.EPSS)
+	}
+	if t, ok := m.risks[k]; ok {
+		return t, nil
+	}
+	score, err := m.number(r.Score)
+	if err != nil {
+		return nil, err
+	}
+	m.put(keyScore, score)
+	m.putString(keyPriority, string(r.Priority), false)
+	m.putString(keySeverity, string(r.Severity), false)
+	m.put(keyKEV, boolean(r.KEV))
+	if r.Ransomware {
+		m.put(keyRansomware, boolean(true))
+	}
+	if r.EPSS != nil {
+		epss, err := m.number(*r.EPSS)
+		if err != nil {
+			m.kv = m.kv[:0]
+			return nil, err
+		}
+		m.put(keyEPSS, epss)
+	}
+	m.putString(keyReachability, string(r.Reachability), false)
+	m.putString(keyExposure, string(r.Exposure), true)
+	m.putString(keyEnvironment, string(r.Environment), true)
+	m.putString(keyCriticality, string(r.Criticality), true)
+	m.put(keySSVC, ssvc)
+	return remember(m.risks, k, m.object()), nil
+}
+
+// sla converts a finding's SLA, shared with the findings due alike.
+func (m *termMaker) sla(s *SLA) (*ast.Term, error) {
+	var due *ast.Term
+	if !s.Due.IsZero() {
+		var err error
+		if due, err = m.time(s.Due); err != nil {
+			return nil, err
+		}
+	}
+	k := slaKey{due: due, breached: s.Breached}
+	if t, ok := m.slas[k]; ok {
+		return t, nil
+	}
+	if due != nil {
+		m.put(keyDue, due)
+	}
+	m.put(keyBreached, boolean(s.Breached))
+	return remember(m.slas, k, m.object()), nil
 }

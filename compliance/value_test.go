@@ -3,6 +3,7 @@ package compliance_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -88,6 +89,7 @@ func TestPostureValueMatchesJSON(t *testing.T) {
 		{"every field set", &compliance.Posture{Version: compliance.PostureVersion, Findings: []compliance.Finding{full}}},
 		{"zero finding", &compliance.Posture{Findings: []compliance.Finding{{}}}},
 		{"odd numbers", &compliance.Posture{Findings: []compliance.Finding{odd}}},
+		{"zero and negative zero", &compliance.Posture{Findings: []compliance.Finding{{ID: "zero"}, {ID: "negative zero", Risk: compliance.Risk{Score: math.Copysign(0, -1)}}, {ID: "zero again"}}}},
 		{"no findings", &compliance.Posture{}},
 		{"empty findings", &compliance.Posture{Findings: []compliance.Finding{}}},
 		{"demo", demo},
