@@ -12,6 +12,11 @@ import (
 )
 
 func builtinCatalog(t *testing.T) ([]Control, func(n int) [][]int) {
+	controls, part, _ := builtinCatalogWork(t)
+	return controls, part
+}
+
+func builtinCatalogWork(t *testing.T) ([]Control, func(n int) [][]int, func(n int) ([][]int, []int, int)) {
 	t.Helper()
 	sources := map[string]string{}
 	require.NoError(t, loadFS(builtinPolicies, "builtin", sources))
@@ -21,7 +26,8 @@ func builtinCatalog(t *testing.T) ([]Control, func(n int) [][]int) {
 	require.NoError(t, err)
 	controls, errs := catalog(c.Modules, fws)
 	require.Empty(t, errs)
-	return controls, func(n int) [][]int { return partition(c, controls, n) }
+	return controls, func(n int) [][]int { return partition(c, controls, n) },
+		func(n int) ([][]int, []int, int) { return partitionWork(c, controls, n) }
 }
 
 func TestPartition(t *testing.T) {
@@ -47,15 +53,28 @@ func TestPartition(t *testing.T) {
 	if len(controls) >= 2 {
 		assert.Len(t, part(2), 2, "two groups when there are two cores' worth of controls")
 	}
-	// Controls that read the same lists stay together: the two SLA
-	// controls share the active findings and their SLA grouping.
+	// The greedy placement's bound: no group's work exceeds the mean
+	// of the groups' work by more than the largest control's, and the
+	// controls whose rules build a value per finding are spread.
+	_, _, work := builtinCatalogWork(t)
+	for _, n := range []int{2, 3} {
+		groups, works, largest := work(n)
+		require.Len(t, works, len(groups))
+		total := 0
+		for _, w := range works {
+			total += w
+		}
+		for g, w := range works {
+			assert.LessOrEqual(t, w, total/len(works)+largest, "n=%d group %v", n, groups[g])
+		}
+	}
 	byPkg := map[string]int{}
 	for i, c := range controls {
 		byPkg[c.Package] = i
 	}
 	for _, g := range part(2) {
-		in := slices.Contains(g, byPkg["data.aspm.controls.vm_sla"])
-		assert.Equal(t, in, slices.Contains(g, byPkg["data.aspm.controls.vm_sla_all"]), "vm_sla and vm_sla_all in one group: %v", g)
+		assert.False(t, slices.Contains(g, byPkg["data.aspm.controls.secrets_absent"]) && slices.Contains(g, byPkg["data.aspm.controls.vm_sla_all"]),
+			"the secrets and SLA controls, the heaviest, in different groups: %v", g)
 	}
 }
 

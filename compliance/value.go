@@ -3,6 +3,7 @@ package compliance
 import (
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"runtime"
 	"strings"
@@ -136,9 +137,50 @@ var (
 	keyBreached         = ast.StringTerm("breached")
 )
 
-// maxInterned bounds the strings one converter shares; past it, strings
-// get their own terms.
+// maxInterned bounds the times one converter shares; past it, times get
+// their own terms.
 const maxInterned = 1 << 16
+
+// maxCacheSlots bounds the slots of each of a converter's caches.
+const maxCacheSlots = 1 << 12
+
+// termCache is a direct-mapped cache of terms by key: a value that
+// repeats is found again unless another displaced it in between, and a
+// value that does not costs one hash, never the growth of a map.
+type termCache[K comparable] struct {
+	seed  maphash.Seed
+	slots []cacheSlot[K] // a power of two of them
+}
+
+type cacheSlot[K comparable] struct {
+	key  K
+	term *ast.Term
+}
+
+// newTermCache returns a cache of the power of two of slots nearest
+// above n/4, at least 16 and at most maxCacheSlots.
+func newTermCache[K comparable](n int) *termCache[K] {
+	size := 16
+	for size < n/4 && size < maxCacheSlots {
+		size *= 2
+	}
+	return &termCache[K]{seed: maphash.MakeSeed(), slots: make([]cacheSlot[K], size)}
+}
+
+// get returns the term cached for k, or nil and the slot k goes in.
+func (c *termCache[K]) get(k K) (*ast.Term, int) {
+	i := int(maphash.Comparable(c.seed, k) & uint64(len(c.slots)-1))
+	if s := &c.slots[i]; s.term != nil && s.key == k {
+		return s.term, i
+	}
+	return nil, i
+}
+
+// put caches t for k in slot i and returns t.
+func (c *termCache[K]) put(i int, k K, t *ast.Term) *ast.Term {
+	c.slots[i].key, c.slots[i].term = k, t
+	return t
+}
 
 // termMaker builds terms for one goroutine, sharing repeated values:
 // strings, times, numbers, single-element string lists, and the small
@@ -147,33 +189,35 @@ const maxInterned = 1 << 16
 // indistinguishable from a copy, and sharing keeps the live heap (which
 // the garbage collector marks while the controls run) small.
 type termMaker struct {
-	strs  map[string]*ast.Term
+	strs  *termCache[string]
 	times map[time.Time]*ast.Term
-	nums  map[uint64]*ast.Term // by math.Float64bits: 0 and -0 differ
-	lists map[string]*ast.Term // one-element string lists by element
-	locs  map[locationKey]*ast.Term
-	pkgs  map[packageKey]*ast.Term
-	risks map[riskKey]*ast.Term
-	ssvcs map[[2]string]*ast.Term
-	slas  map[slaKey]*ast.Term
+	nums  *termCache[uint64] // by math.Float64bits: 0 and -0 differ
+	lists *termCache[string] // one-element string lists by element
+	locs  *termCache[locationKey]
+	pkgs  *termCache[packageKey]
+	risks *termCache[riskKey]
+	ssvcs *termCache[[2]string]
+	slas  *termCache[slaKey]
 	kv    [][2]*ast.Term
 }
 
-func newTermMaker() *termMaker {
+// newTermMaker returns a term maker for n findings.
+func newTermMaker(n int) *termMaker {
 	return &termMaker{
-		strs:  make(map[string]*ast.Term, 256),
-		times: make(map[time.Time]*ast.Term, 256),
-		nums:  make(map[uint64]*ast.Term, 256),
-		lists: make(map[string]*ast.Term, 256),
-		locs:  make(map[locationKey]*ast.Term, 256),
-		pkgs:  make(map[packageKey]*ast.Term, 256),
-		risks: make(map[riskKey]*ast.Term, 256),
-		ssvcs: make(map[[2]string]*ast.Term, 16),
-		slas:  make(map[slaKey]*ast.Term, 64),
+		strs:  newTermCache[string](4 * n),
+		times: make(map[time.Time]*ast.Term, 16),
+		nums:  newTermCache[uint64](n),
+		lists: newTermCache[string](n),
+		locs:  newTermCache[locationKey](n),
+		pkgs:  newTermCache[packageKey](n),
+		risks: newTermCache[riskKey](n),
+		ssvcs: newTermCache[[2]string](0),
+		slas:  newTermCache[slaKey](n),
 	}
 }
 
-// The keys of the shared objects: every field the object holds.
+// The keys of the shared objects: every field the object holds (and no
+// pointer, so that hashing a key allocates nothing).
 type (
 	locationKey struct {
 		path, url, image string
@@ -189,31 +233,20 @@ type (
 		hasEPSS, kev, ransomware           bool
 		priority, severity, reachability   string
 		exposure, environment, criticality string
-		ssvc                               *ast.Term
+		ssvc                               [2]string
 	}
 	slaKey struct {
-		due      *ast.Term // a shared time term, or nil when zero
-		breached bool
+		due              string
+		hasDue, breached bool
 	}
 )
 
-// remember stores t under k in memo unless memo is full, and returns t.
-func remember[K comparable](memo map[K]*ast.Term, k K, t *ast.Term) *ast.Term {
-	if len(memo) < maxInterned {
-		memo[k] = t
-	}
-	return t
-}
-
 func (m *termMaker) str(s string) *ast.Term {
-	if t, ok := m.strs[s]; ok {
+	t, i := m.strs.get(s)
+	if t != nil {
 		return t
 	}
-	t := ast.StringTerm(s)
-	if len(m.strs) < maxInterned {
-		m.strs[s] = t
-	}
-	return t
+	return m.strs.put(i, s, ast.StringTerm(s))
 }
 
 // time gives the term encoding/json writes for t, or an error for a
@@ -240,10 +273,11 @@ func (m *termMaker) strings(list []string) *ast.Term {
 		return ast.NullTerm()
 	}
 	if len(list) == 1 {
-		if t, ok := m.lists[list[0]]; ok {
+		t, i := m.lists.get(list[0])
+		if t != nil {
 			return t
 		}
-		return remember(m.lists, list[0], ast.ArrayTerm(m.str(list[0])))
+		return m.lists.put(i, list[0], ast.ArrayTerm(m.str(list[0])))
 	}
 	ts := make([]*ast.Term, len(list))
 	for i, s := range list {
@@ -254,14 +288,16 @@ func (m *termMaker) strings(list []string) *ast.Term {
 
 // number gives the term of f as encoding/json writes it.
 func (m *termMaker) number(f float64) (*ast.Term, error) {
-	if t, ok := m.nums[math.Float64bits(f)]; ok {
+	bits := math.Float64bits(f)
+	t, i := m.nums.get(bits)
+	if t != nil {
 		return t, nil
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("json: unsupported value: %v", f)
 	}
 	b, _ := json.Marshal(f) // cannot fail for a finite float
-	return remember(m.nums, math.Float64bits(f), ast.NumberTerm(json.Number(b))), nil
+	return m.nums.put(i, bits, ast.NumberTerm(json.Number(b))), nil
 }
 
 func boolean(b bool) *ast.Term { return ast.InternedTerm(b) }
@@ -306,7 +342,7 @@ func (m *termMaker) putTime(k *ast.Term, t time.Time, omitZero bool) error {
 // convertFindings writes the term of fs[i] to out[i] and returns the
 // index of the findings.
 func convertFindings(fs []Finding, out []*ast.Term) (*findingIndex, error) {
-	m := newTermMaker()
+	m := newTermMaker(len(fs))
 	x := newFindingIndex()
 	for i := range fs {
 		t, err := m.finding(&fs[i])
@@ -395,7 +431,8 @@ func (m *termMaker) pkg(p *FindingPackage) *ast.Term {
 	if k.hasFixed {
 		k.fixed = strings.Join(p.FixedVersions, "\x00")
 	}
-	if t, ok := m.pkgs[k]; ok {
+	t, i := m.pkgs.get(k)
+	if t != nil {
 		return t
 	}
 	m.putString(keyName, p.Name, true)
@@ -405,14 +442,15 @@ func (m *termMaker) pkg(p *FindingPackage) *ast.Term {
 	if k.hasFixed {
 		m.put(keyFixedVersions, m.strings(p.FixedVersions))
 	}
-	return remember(m.pkgs, k, m.object())
+	return m.pkgs.put(i, k, m.object())
 }
 
 // location converts a finding's location, shared with the findings at
 // the same place.
 func (m *termMaker) location(l *FindingLocation) *ast.Term {
 	k := locationKey{path: l.Path, url: l.URL, image: l.Image, line: l.Line}
-	if t, ok := m.locs[k]; ok {
+	t, i := m.locs.get(k)
+	if t != nil {
 		return t
 	}
 	m.putString(keyPath, l.Path, true)
@@ -421,25 +459,26 @@ func (m *termMaker) location(l *FindingLocation) *ast.Term {
 	}
 	m.putString(keyURL, l.URL, true)
 	m.putString(keyImage, l.Image, true)
-	return remember(m.locs, k, m.object())
+	return m.locs.put(i, k, m.object())
 }
 
 // risk converts a finding's risk, shared with the findings scored alike.
 func (m *termMaker) risk(r *Risk) (*ast.Term, error) {
 	ssvcKey := [2]string{string(r.SSVC.Decision), string(r.SSVC.Priority)}
-	ssvc, ok := m.ssvcs[ssvcKey]
-	if !ok {
+	ssvc, si := m.ssvcs.get(ssvcKey)
+	if ssvc == nil {
 		m.putString(keyDecision, ssvcKey[0], false)
 		m.putString(keyPriority, ssvcKey[1], false)
-		ssvc = remember(m.ssvcs, ssvcKey, m.object())
+		ssvc = m.ssvcs.put(si, ssvcKey, m.object())
 	}
 	k := riskKey{score: math.Float64bits(r.Score), hasEPSS: r.EPSS != nil, kev: r.KEV, ransomware: r.Ransomware,
 		priority: string(r.Priority), severity: string(r.Severity), reachability: string(r.Reachability),
-		exposure: string(r.Exposure), environment: string(r.Environment), criticality: string(r.Criticality), ssvc: ssvc}
+		exposure: string(r.Exposure), environment: string(r.Environment), criticality: string(r.Criticality), ssvc: ssvcKey}
 	if k.hasEPSS {
 		k.epss = math.Float64bits(*r.EPSS)
 	}
-	if t, ok := m.risks[k]; ok {
+	t, ri := m.risks.get(k)
+	if t != nil {
 		return t, nil
 	}
 	score, err := m.number(r.Score)
@@ -466,7 +505,7 @@ func (m *termMaker) risk(r *Risk) (*ast.Term, error) {
 	m.putString(keyEnvironment, string(r.Environment), true)
 	m.putString(keyCriticality, string(r.Criticality), true)
 	m.put(keySSVC, ssvc)
-	return remember(m.risks, k, m.object()), nil
+	return m.risks.put(ri, k, m.object()), nil
 }
 
 // sla converts a finding's SLA, shared with the findings due alike.
@@ -478,13 +517,17 @@ func (m *termMaker) sla(s *SLA) (*ast.Term, error) {
 			return nil, err
 		}
 	}
-	k := slaKey{due: due, breached: s.Breached}
-	if t, ok := m.slas[k]; ok {
+	k := slaKey{hasDue: due != nil, breached: s.Breached}
+	if due != nil {
+		k.due = string(due.Value.(ast.String))
+	}
+	t, i := m.slas.get(k)
+	if t != nil {
 		return t, nil
 	}
 	if due != nil {
 		m.put(keyDue, due)
 	}
 	m.put(keyBreached, boolean(s.Breached))
-	return remember(m.slas, k, m.object()), nil
+	return m.slas.put(i, k, m.object()), nil
 }
