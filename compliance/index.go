@@ -1,9 +1,12 @@
 package compliance
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -214,6 +217,7 @@ type findingIndex struct {
 	// in which the assets first appeared.
 	highRiskByAsset map[string][]*ast.Term
 	assetOrder      []string
+	terms           termSlab
 }
 
 func newFindingIndex() *findingIndex {
@@ -229,7 +233,9 @@ func (x *findingIndex) addHighRisk(a string, ts ...*ast.Term) {
 	x.highRiskByAsset[a] = append(list, ts...)
 }
 
-func ref(c *findingClass) *ast.Term { return ast.StringTerm(refPrefix + c.id) }
+func (x *findingIndex) ref(c *findingClass) *ast.Term {
+	return x.terms.make(ast.String(refPrefix + c.id))
+}
 
 // add files finding t of class c, following lib.rego's definitions.
 func (x *findingIndex) add(t *ast.Term, c findingClass) {
@@ -242,10 +248,10 @@ func (x *findingIndex) add(t *ast.Term, c findingClass) {
 	switch c.kind {
 	case kindSecret:
 		x.secret = append(x.secret, t)
-		x.secretRefs = append(x.secretRefs, ref(&c))
+		x.secretRefs = append(x.secretRefs, x.ref(&c))
 	case kindAccess:
 		x.access = append(x.access, t)
-		x.accessRefs = append(x.accessRefs, ref(&c))
+		x.accessRefs = append(x.accessRefs, x.ref(&c))
 	}
 	if c.closed {
 		return
@@ -279,7 +285,7 @@ func (x *findingIndex) add(t *ast.Term, c findingClass) {
 			x.urgentOverdue = append(x.urgentOverdue, t)
 		}
 	case flagFalse:
-		r := ref(&c)
+		r := x.ref(&c)
 		x.within = append(x.within, t)
 		x.withinRefs = append(x.withinRefs, r)
 		if c.urgent {
@@ -326,39 +332,89 @@ func (x *findingIndex) merge(y *findingIndex) {
 // ("finding:<id>") of the groups a passing control cites are given only
 // when every finding's id is a string; lib.rego computes them otherwise.
 func (x *findingIndex) term() *ast.Term {
-	arr := func(ts []*ast.Term) *ast.Term { return ast.ArrayTerm(ts...) }
-	items := [][2]*ast.Term{
-		{ixOpen, arr(x.open)},
-		{ixActive, arr(x.active)},
-		{ixOverdue, arr(x.overdue)},
-		{ixWithin, arr(x.within)},
-		{ixSecret, arr(x.secret)},
-		{ixAccess, arr(x.access)},
-		{ixActiveSecret, arr(x.activeSecret)},
-		{ixActiveAccess, arr(x.activeAccess)},
-		{ixSecretWithPath, arr(x.secretWithPath)},
-		{ixSecretNoPath, arr(x.secretNoPath)},
-		{ixP1, arr(x.p1)},
-		{ixP2, arr(x.p2)},
-		{ixAccepted, arr(x.acceptedRisk)},
-		{ixWontFix, arr(x.wontFix)},
-		{ixUrgentOverdue, arr(x.urgentOverdue)},
-		{ixUrgentWithin, arr(x.urgentWithin)},
+	return x.termWith(nil, nil)
+}
+
+// termWith is term that also builds the array of extra (whose term it
+// stores in *extraTerm), on the same goroutines as the index's arrays.
+func (x *findingIndex) termWith(extra []*ast.Term, extraTerm **ast.Term) *ast.Term {
+	keys := []*ast.Term{ixOpen, ixActive, ixOverdue, ixWithin, ixSecret, ixAccess, ixActiveSecret, ixActiveAccess,
+		ixSecretWithPath, ixSecretNoPath, ixP1, ixP2, ixAccepted, ixWontFix, ixUrgentOverdue, ixUrgentWithin}
+	lists := [][]*ast.Term{x.open, x.active, x.overdue, x.within, x.secret, x.access, x.activeSecret, x.activeAccess,
+		x.secretWithPath, x.secretNoPath, x.p1, x.p2, x.acceptedRisk, x.wontFix, x.urgentOverdue, x.urgentWithin}
+	groups := len(lists)
+	if x.refsOK {
+		lists = append(lists, x.withinRefs, x.urgentWithinRefs, x.secretRefs, x.accessRefs)
 	}
-	byAsset := ast.NewObjectWithCapacity(len(x.assetOrder))
 	for _, a := range x.assetOrder {
-		byAsset.Insert(ast.StringTerm(a), arr(x.highRiskByAsset[a]))
+		lists = append(lists, x.highRiskByAsset[a])
 	}
-	items = append(items, [2]*ast.Term{ixHighRiskByAsset, ast.NewTerm(byAsset)})
+	if extraTerm != nil {
+		lists = append(lists, extra)
+	}
+	arrays := arrayTerms(lists)
+	if extraTerm != nil {
+		*extraTerm = arrays[len(arrays)-1]
+	}
+	items := make([][2]*ast.Term, 0, groups+2)
+	for i := range groups {
+		items = append(items, [2]*ast.Term{keys[i], arrays[i]})
+	}
+	next := groups
 	if x.refsOK {
 		items = append(items, [2]*ast.Term{ixRefs, ast.ObjectTerm(
-			[2]*ast.Term{ixWithin, arr(x.withinRefs)},
-			[2]*ast.Term{ixUrgentWithin, arr(x.urgentWithinRefs)},
-			[2]*ast.Term{ixSecret, arr(x.secretRefs)},
-			[2]*ast.Term{ixAccess, arr(x.accessRefs)},
+			[2]*ast.Term{ixWithin, arrays[next]},
+			[2]*ast.Term{ixUrgentWithin, arrays[next+1]},
+			[2]*ast.Term{ixSecret, arrays[next+2]},
+			[2]*ast.Term{ixAccess, arrays[next+3]},
 		)})
+		next += 4
 	}
+	byAsset := ast.NewObjectWithCapacity(len(x.assetOrder))
+	for i, a := range x.assetOrder {
+		byAsset.Insert(ast.StringTerm(a), arrays[next+i])
+	}
+	items = append(items, [2]*ast.Term{ixHighRiskByAsset, ast.NewTerm(byAsset)})
 	return ast.ObjectTerm(items...)
+}
+
+// arrayTerms returns the array term of each list. ast.NewArray reads
+// every element (for its hash), so long lists are built on every core,
+// the longest first.
+func arrayTerms(lists [][]*ast.Term) []*ast.Term {
+	out := make([]*ast.Term, len(lists))
+	total := 0
+	for _, l := range lists {
+		total += len(l)
+	}
+	workers := min(runtime.GOMAXPROCS(0), total/minFindingsPerIndexWorker)
+	if workers <= 1 {
+		for i, l := range lists {
+			out[i] = ast.ArrayTerm(l...)
+		}
+		return out
+	}
+	order := make([]int, len(lists))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(lists[b]), len(lists[a])) })
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(order) {
+					return
+				}
+				i := order[k]
+				out[i] = ast.ArrayTerm(lists[i]...)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // indexTerms indexes a list of findings on every core, classifying each

@@ -27,26 +27,24 @@ const minFindingsPerWorker = 2000
 
 // postureValue converts p like opasandbox.ParseJSON(json.Marshal(p)).
 func postureValue(p *Posture) (ast.Value, error) {
-	rest := *p
-	rest.Findings = nil
-	b, err := json.Marshal(&rest)
-	if err != nil {
-		return nil, err
-	}
-	v, err := opasandbox.ParseJSON(b)
-	if err != nil {
-		return nil, err
-	}
-	obj, ok := v.(ast.Object)
-	if !ok {
-		return nil, fmt.Errorf("posture encodes to %s", ast.ValueName(v))
-	}
+	// The rest of the posture (assets, edges, coverage...) goes through
+	// JSON on its own goroutine while the findings are converted.
+	var (
+		obj     ast.Object
+		restErr error
+		restWG  sync.WaitGroup
+	)
+	restWG.Go(func() { obj, restErr = restValue(p) })
 	if p.Findings == nil {
-		return obj, nil
+		restWG.Wait()
+		return obj, restErr
 	}
 	terms := make([]*ast.Term, len(p.Findings))
 	workers := min(runtime.GOMAXPROCS(0), len(p.Findings)/minFindingsPerWorker)
-	var x *findingIndex
+	var (
+		x   *findingIndex
+		err error
+	)
 	if workers <= 1 {
 		x, err = convertFindings(p.Findings, terms)
 	} else {
@@ -71,12 +69,39 @@ func postureValue(p *Posture) (ast.Value, error) {
 			}
 		}
 	}
+	restWG.Wait()
+	if err == nil {
+		err = restErr
+	}
 	if err != nil {
 		return nil, err
 	}
-	obj.Insert(keyFindings, ast.ArrayTerm(terms...))
+	var list *ast.Term
 	if useIndex {
-		obj.Insert(indexKeyTerm, x.term())
+		index := x.termWith(terms, &list)
+		obj.Insert(keyFindings, list)
+		obj.Insert(indexKeyTerm, index)
+	} else {
+		obj.Insert(keyFindings, ast.ArrayTerm(terms...))
+	}
+	return obj, nil
+}
+
+// restValue converts the posture but for its findings through JSON.
+func restValue(p *Posture) (ast.Object, error) {
+	rest := *p
+	rest.Findings = nil
+	b, err := json.Marshal(&rest)
+	if err != nil {
+		return nil, err
+	}
+	v, err := opasandbox.ParseJSON(b)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("posture encodes to %s", ast.ValueName(v))
 	}
 	return obj, nil
 }
@@ -199,6 +224,25 @@ type termMaker struct {
 	ssvcs *termCache[[2]string]
 	slas  *termCache[slaKey]
 	kv    [][2]*ast.Term
+	terms termSlab
+}
+
+// termSlab hands out terms from slabs: one allocation for many terms
+// (which live as long as the value they make up).
+type termSlab []ast.Term
+
+// termsPerSlab is the number of terms a slab holds.
+const termsPerSlab = 256
+
+// make returns a term of v.
+func (s *termSlab) make(v ast.Value) *ast.Term {
+	if len(*s) == 0 {
+		*s = make(termSlab, termsPerSlab)
+	}
+	t := &(*s)[0]
+	*s = (*s)[1:]
+	t.Value = v
+	return t
 }
 
 // newTermMaker returns a term maker for n findings.
@@ -246,7 +290,7 @@ func (m *termMaker) str(s string) *ast.Term {
 	if t != nil {
 		return t
 	}
-	return m.strs.put(i, s, ast.StringTerm(s))
+	return m.strs.put(i, s, m.terms.make(ast.String(s)))
 }
 
 // time gives the term encoding/json writes for t, or an error for a
@@ -277,13 +321,13 @@ func (m *termMaker) strings(list []string) *ast.Term {
 		if t != nil {
 			return t
 		}
-		return m.lists.put(i, list[0], ast.ArrayTerm(m.str(list[0])))
+		return m.lists.put(i, list[0], m.terms.make(ast.NewArray(m.str(list[0]))))
 	}
 	ts := make([]*ast.Term, len(list))
 	for i, s := range list {
 		ts[i] = m.str(s)
 	}
-	return ast.ArrayTerm(ts...)
+	return m.terms.make(ast.NewArray(ts...))
 }
 
 // number gives the term of f as encoding/json writes it.
@@ -297,14 +341,14 @@ func (m *termMaker) number(f float64) (*ast.Term, error) {
 		return nil, fmt.Errorf("json: unsupported value: %v", f)
 	}
 	b, _ := json.Marshal(f) // cannot fail for a finite float
-	return m.nums.put(i, bits, ast.NumberTerm(json.Number(b))), nil
+	return m.nums.put(i, bits, m.terms.make(ast.Number(b))), nil
 }
 
 func boolean(b bool) *ast.Term { return ast.InternedTerm(b) }
 
 // object builds an object of the pairs collected in m.kv and resets it.
 func (m *termMaker) object() *ast.Term {
-	t := ast.ObjectTerm(m.kv...)
+	t := m.terms.make(ast.NewObject(m.kv...))
 	m.kv = m.kv[:0]
 	return t
 }
@@ -324,7 +368,7 @@ func (m *termMaker) putUnique(k *ast.Term, s string, omitEmpty bool) {
 	if s == "" && omitEmpty {
 		return
 	}
-	m.put(k, ast.StringTerm(s))
+	m.put(k, m.terms.make(ast.String(s)))
 }
 
 func (m *termMaker) putTime(k *ast.Term, t time.Time, omitZero bool) error {
