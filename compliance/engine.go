@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -190,8 +192,9 @@ func (o Options) sandbox() opasandbox.Options {
 type Engine struct {
 	controls   []Control
 	frameworks *frameworkSet
-	groups     []evalGroup
+	groups     []*evalGroup
 	single     *evalGroup // every control in one query, for small postures; nil with one group
+	workers    int        // goroutines evaluating groups at once
 	each       []*opasandbox.Query
 }
 
@@ -207,7 +210,18 @@ const parallelMinElements = 1000
 type evalGroup struct {
 	idx []int // indexes into Engine.controls, ascending
 	q   *opasandbox.Query
+	// cost orders the groups, costliest first: partition's estimate of
+	// their work until the group has run, then (in nanoseconds, far
+	// larger) the mean of its last evaluation times.
+	cost atomic.Int64
 }
+
+// groupsPerWorker is how many groups partition makes for each goroutine:
+// the goroutines take the groups costliest first, each the next group
+// when done with its own, so the wall time is about the total over the
+// goroutines even when one control's cost dwarfs the estimate (25,000
+// open secrets make one control a third of the work).
+const groupsPerWorker = 3
 
 // New loads, compiles and catalogs the policies that opts names, and
 // prepares their evaluation. Problems with policies give an error wrapping
@@ -284,8 +298,14 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
+	e.workers = n
 	if len(controls) > 0 {
-		for _, idx := range partition(compiler, controls, n) {
+		groups := n
+		if n > 1 {
+			groups = groupsPerWorker * n
+		}
+		idxs, works, _ := partitionWork(compiler, controls, groups)
+		for g, idx := range idxs {
 			sub := make([]Control, len(idx))
 			for j, i := range idx {
 				sub[j] = controls[i]
@@ -294,7 +314,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			if err != nil {
 				return nil, wrapPolicy(err)
 			}
-			e.groups = append(e.groups, evalGroup{idx: idx, q: q})
+			eg := &evalGroup{idx: idx, q: q}
+			if g < len(works) {
+				eg.cost.Store(int64(works[g]))
+			}
+			e.groups = append(e.groups, eg)
 		}
 		if len(e.groups) > 1 {
 			all := make([]int, len(controls))
@@ -513,9 +537,29 @@ func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error)
 	if len(groups) == 1 {
 		errs[0] = e.evaluateGroup(ctx, groups[0], input, rep.Controls)
 	} else {
+		// Costliest first, each goroutine taking the next group when
+		// done with its own.
+		order := make([]int, len(groups))
+		costs := make([]int64, len(groups))
+		for g := range order {
+			order[g], costs[g] = g, groups[g].cost.Load()
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(costs[b], costs[a]) })
+		var next atomic.Int64
 		var wg sync.WaitGroup
-		for g := range groups {
-			wg.Go(func() { errs[g] = e.evaluateGroup(ctx, groups[g], input, rep.Controls) })
+		for range min(e.workers, len(groups)) {
+			wg.Go(func() {
+				for {
+					k := int(next.Add(1)) - 1
+					if k >= len(order) {
+						return
+					}
+					g := order[k]
+					start := time.Now()
+					errs[g] = e.evaluateGroup(ctx, groups[g], input, rep.Controls)
+					groups[g].learn(time.Since(start))
+				}
+			})
 		}
 		wg.Wait()
 	}
@@ -531,11 +575,27 @@ func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error)
 // groupsFor returns the groups that evaluate input: the single query for
 // a posture of fewer than parallelMinElements findings and assets, the
 // parallel groups otherwise.
-func (e *Engine) groupsFor(input ast.Value) []evalGroup {
+func (e *Engine) groupsFor(input ast.Value) []*evalGroup {
 	if e.single == nil || postureElements(input) >= parallelMinElements {
 		return e.groups
 	}
-	return []evalGroup{*e.single}
+	return []*evalGroup{e.single}
+}
+
+// learn records that the group took d: the mean of d and the last
+// recorded time, or d itself the first time.
+func (g *evalGroup) learn(d time.Duration) {
+	ns := max(int64(d), 1<<20) // above any estimate of partition's
+	for {
+		old := g.cost.Load()
+		cost := ns
+		if old >= 1<<20 {
+			cost = old/2 + ns/2
+		}
+		if g.cost.CompareAndSwap(old, cost) {
+			return
+		}
+	}
 }
 
 // postureElements counts the findings and assets of a posture value
@@ -560,7 +620,7 @@ func postureElements(input ast.Value) int {
 // into out (indexed like e.controls). When the group's query fails at run
 // time, its controls are evaluated one by one so that only the failing
 // ones get StatusError.
-func (e *Engine) evaluateGroup(ctx context.Context, g evalGroup, input ast.Value, out []Result) error {
+func (e *Engine) evaluateGroup(ctx context.Context, g *evalGroup, input ast.Value, out []Result) error {
 	outcomes, err := e.run(ctx, g.q, input)
 	var evalErr *opasandbox.EvalError
 	switch {

@@ -39,6 +39,7 @@ var (
 	ixActiveAccess    = ast.StringTerm("active_access")
 	ixSecretWithPath  = ast.StringTerm("active_secret_with_path")
 	ixSecretNoPath    = ast.StringTerm("active_secret_without_path")
+	ixSecretEvidence  = ast.StringTerm("active_secret_with_path_evidence")
 	ixP1              = ast.StringTerm("P1")
 	ixP2              = ast.StringTerm("P2")
 	ixAccepted        = ast.StringTerm("accepted_risk")
@@ -189,7 +190,7 @@ func classifyTerm(t *ast.Term) findingClass {
 	if id, ok := get(o, keyID).(ast.String); ok {
 		c.id, c.idString = string(id), true
 	}
-	if c.priority != 0 {
+	if c.priority != 0 || c.kind == kindSecret {
 		if list, ok := get(o, keyAssets).(*ast.Array); ok {
 			list.Foreach(func(a *ast.Term) {
 				if s, ok := a.Value.(ast.String); ok {
@@ -210,6 +211,7 @@ type findingIndex struct {
 	p1, p2, acceptedRisk, wontFix []*ast.Term
 	urgentOverdue, urgentWithin   []*ast.Term
 	withinRefs, urgentWithinRefs  []*ast.Term
+	secretEvidence                []*ast.Term // of secretWithPath
 	secretRefs, accessRefs        []*ast.Term
 	refsOK                        bool
 	// highRiskByAsset lists the active P1 and P2 findings under each
@@ -218,6 +220,7 @@ type findingIndex struct {
 	highRiskByAsset map[string][]*ast.Term
 	assetOrder      []string
 	terms           termSlab
+	assetRefs       map[string]*ast.Term
 }
 
 func newFindingIndex() *findingIndex {
@@ -231,6 +234,27 @@ func (x *findingIndex) addHighRisk(a string, ts ...*ast.Term) {
 		x.assetOrder = append(x.assetOrder, a)
 	}
 	x.highRiskByAsset[a] = append(list, ts...)
+}
+
+// evidence is finding_evidence of lib.rego for a finding whose id is a
+// string: its reference and those of its assets that are strings.
+func (x *findingIndex) evidence(c *findingClass) *ast.Term {
+	ts := make([]*ast.Term, 1, 1+len(c.assets))
+	ts[0] = x.ref(c)
+	for _, a := range c.assets {
+		r, ok := x.assetRefs[a]
+		if !ok {
+			r = x.terms.make(ast.String("asset:" + a))
+			if len(x.assetRefs) < maxInterned {
+				if x.assetRefs == nil {
+					x.assetRefs = map[string]*ast.Term{}
+				}
+				x.assetRefs[a] = r
+			}
+		}
+		ts = append(ts, r)
+	}
+	return x.terms.make(ast.NewArray(ts...))
 }
 
 func (x *findingIndex) ref(c *findingClass) *ast.Term {
@@ -272,6 +296,7 @@ func (x *findingIndex) add(t *ast.Term, c findingClass) {
 		x.activeSecret = append(x.activeSecret, t)
 		if c.path {
 			x.secretWithPath = append(x.secretWithPath, t)
+			x.secretEvidence = append(x.secretEvidence, x.evidence(&c))
 		} else {
 			x.secretNoPath = append(x.secretNoPath, t)
 		}
@@ -317,7 +342,7 @@ func (x *findingIndex) merge(y *findingIndex) {
 		{&x.secretWithPath, y.secretWithPath}, {&x.secretNoPath, y.secretNoPath},
 		{&x.p1, y.p1}, {&x.p2, y.p2}, {&x.acceptedRisk, y.acceptedRisk}, {&x.wontFix, y.wontFix},
 		{&x.urgentOverdue, y.urgentOverdue}, {&x.urgentWithin, y.urgentWithin},
-		{&x.withinRefs, y.withinRefs}, {&x.urgentWithinRefs, y.urgentWithinRefs},
+		{&x.withinRefs, y.withinRefs}, {&x.urgentWithinRefs, y.urgentWithinRefs}, {&x.secretEvidence, y.secretEvidence},
 		{&x.secretRefs, y.secretRefs}, {&x.accessRefs, y.accessRefs},
 	} {
 		*p.dst = append(*p.dst, p.src...)
@@ -344,7 +369,7 @@ func (x *findingIndex) termWith(extra []*ast.Term, extraTerm **ast.Term) *ast.Te
 		x.secretWithPath, x.secretNoPath, x.p1, x.p2, x.acceptedRisk, x.wontFix, x.urgentOverdue, x.urgentWithin}
 	groups := len(lists)
 	if x.refsOK {
-		lists = append(lists, x.withinRefs, x.urgentWithinRefs, x.secretRefs, x.accessRefs)
+		lists = append(lists, x.withinRefs, x.urgentWithinRefs, x.secretRefs, x.accessRefs, x.secretEvidence)
 	}
 	for _, a := range x.assetOrder {
 		lists = append(lists, x.highRiskByAsset[a])
@@ -367,8 +392,9 @@ func (x *findingIndex) termWith(extra []*ast.Term, extraTerm **ast.Term) *ast.Te
 			[2]*ast.Term{ixUrgentWithin, arrays[next+1]},
 			[2]*ast.Term{ixSecret, arrays[next+2]},
 			[2]*ast.Term{ixAccess, arrays[next+3]},
+			[2]*ast.Term{ixSecretEvidence, arrays[next+4]},
 		)})
-		next += 4
+		next += 5
 	}
 	byAsset := ast.NewObjectWithCapacity(len(x.assetOrder))
 	for i, a := range x.assetOrder {

@@ -1,8 +1,11 @@
 package compliance
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/assert"
@@ -68,14 +71,32 @@ func TestPartition(t *testing.T) {
 			assert.LessOrEqual(t, w, total/len(works)+largest, "n=%d group %v", n, groups[g])
 		}
 	}
-	byPkg := map[string]int{}
-	for i, c := range controls {
-		byPkg[c.Package] = i
+}
+
+// TestGroupsLearnTheirCost: the engine evaluates a large posture in
+// groupsPerWorker groups per goroutine, costliest first, and learns each
+// group's time from each evaluation, starting from partition's estimate.
+func TestGroupsLearnTheirCost(t *testing.T) {
+	e, err := New(context.Background(), Options{Parallelism: 2})
+	require.NoError(t, err)
+	require.Len(t, e.groups, min(2*groupsPerWorker, len(e.controls)))
+	for _, g := range e.groups {
+		assert.Less(t, g.cost.Load(), int64(1<<20), "an estimate before any evaluation")
 	}
-	for _, g := range part(2) {
-		assert.False(t, slices.Contains(g, byPkg["data.aspm.controls.secrets_absent"]) && slices.Contains(g, byPkg["data.aspm.controls.vm_sla_all"]),
-			"the secrets and SLA controls, the heaviest, in different groups: %v", g)
+	findings := make([]Finding, parallelMinElements)
+	for i := range findings {
+		findings[i] = Finding{ID: fmt.Sprintf("f%d", i), Kind: "secret", Open: true, Location: FindingLocation{Path: "a.env"}}
 	}
+	_, err = e.Evaluate(context.Background(), &Posture{Version: PostureVersion, Findings: findings})
+	require.NoError(t, err)
+	for _, g := range e.groups {
+		assert.GreaterOrEqual(t, g.cost.Load(), int64(1<<20), "learned from the evaluation")
+	}
+	g := &evalGroup{}
+	g.learn(10 * time.Millisecond)
+	assert.Equal(t, int64(10*time.Millisecond), g.cost.Load())
+	g.learn(30 * time.Millisecond)
+	assert.Equal(t, int64(20*time.Millisecond), g.cost.Load())
 }
 
 func TestPostureElements(t *testing.T) {

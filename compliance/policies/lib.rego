@@ -433,6 +433,12 @@ secret_refs := _index.refs.secret if _refs_indexed
 
 else := [finding_ref(f) | some f in secret_findings]
 
+# active_secrets_with_path_evidence is finding_evidence of each of
+# active_secrets_with_path, in order.
+active_secrets_with_path_evidence := _index.refs.active_secret_with_path_evidence if _refs_indexed
+
+else := [finding_evidence(f) | some f in active_secrets_with_path]
+
 access_refs := _index.refs.access if _refs_indexed
 
 else := [finding_ref(f) | some f in access_findings]

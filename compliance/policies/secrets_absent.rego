@@ -38,18 +38,14 @@ _any_secret_coverage if {
 
 # One violation per active secret finding, saying where it is: "in
 # <path>", else "in <image>". The findings with a path build their
-# violation inline (a function call per finding would cost as much
-# again; the list may hold tens of thousands).
+# violation inline, with their evidence (finding_evidence) from a list in
+# the same order: a function call or a comprehension per finding would
+# cost as much again, and the list may hold tens of thousands.
 violations contains v if {
-	some f in posture.active_secrets_with_path
-	p := f.location.path
-	id := object.get(f, "id", "(no id)")
+	some i, f in posture.active_secrets_with_path
 	v := {
-		"msg": sprintf("hard-coded secret %v is open in %s", [id, p]),
-		"evidence": array.concat(
-			[sprintf("finding:%v", [id])],
-			[concat("", ["asset:", a]) | some a in f.assets; is_string(a)],
-		),
+		"msg": sprintf("hard-coded secret %v is open in %s", [object.get(f, "id", "(no id)"), f.location.path]),
+		"evidence": posture.active_secrets_with_path_evidence[i],
 	}
 }
 
