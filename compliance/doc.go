@@ -64,21 +64,26 @@
 // [New] loads and compiles every policy once in the sandbox of
 // internal/opasandbox (no http.send, no DNS, no clock, no randomness; see
 // [ErrForbiddenBuiltin]) and prepares a few queries, one per group of
-// controls ([Options.Parallelism], by default one per core; controls that
-// read the same rules share a group, so the lists they share are computed
-// once). [Engine.Evaluate] converts the posture to Rego's representation
-// once (a [*Posture] straight from its Go values, its findings on every
-// core) and runs the groups' queries concurrently under a deadline
-// ([Options.Timeout], [ErrTimeout]). An Engine is safe for concurrent use.
+// controls (three groups per goroutine of [Options.Parallelism], by
+// default one goroutine per core; controls that read the same rules share
+// a group, so the lists they share are computed once). [Engine.Evaluate]
+// converts the posture to Rego's representation once (a [*Posture]
+// straight from its Go values, its findings on every core, repeated
+// values such as locations, packages and risks shared) and runs the
+// groups' queries under a deadline ([Options.Timeout], [ErrTimeout]): the
+// goroutines take the groups costliest first, each the next when done
+// with its own, and the engine learns each group's cost from its last
+// evaluations. An Engine is safe for concurrent use.
 //
 // Before the queries run, the engine groups the posture's findings in Go,
-// in one pass (open, active, by SLA flag, by kind, by priority, by risk
-// acceptance), and hands the groups to the built-in library as
-// input._aspm_index: the library reads them instead of making a pass of
-// its own for each, and makes those passes when the index is absent (opa
-// eval, opa test). The groups are the posture's own terms in its order,
-// and a posture's own _aspm_index is replaced. Over 100,000 findings this
-// takes about a quarter off an evaluation.
+// in one pass (open, active, by SLA flag, by kind, by priority, critical
+// or in KEV, by risk acceptance, by asset for the high-risk ones), with
+// the evidence references of the large groups, and hands them to the
+// built-in library as input._aspm_index: the library reads them instead
+// of making a pass of its own for each, and makes those passes when the
+// index is absent (opa eval, opa test). The groups are the posture's own
+// terms, and a posture's own _aspm_index is replaced. Over 100,000
+// findings this takes more than half off an evaluation.
 //
 // Policy files are bounded: a .rego file of a directory or fs.FS, and a
 // module or data file of a bundle, to [MaxPolicyFileBytes]; a bundle
