@@ -46,6 +46,10 @@
 //	violations contains {"msg": msg, "evidence": ["finding:...", "asset:..."]} if { ... }
 //	evidence contains id if { ... } # optional: what was checked, for a pass
 //
+// The evidence may also be an array of ids (evidence := list), which
+// saves building a set when it is a long list the library already holds;
+// the report sorts and deduplicates it either way.
+//
 // The annotation gives the catalog entry ([Control]): the id, title and
 // description, whether a failure gates CI, a severity, and the framework
 // requirements ([Mapping]) it supports; requirement ids are checked against

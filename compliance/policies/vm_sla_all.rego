@@ -48,8 +48,10 @@ violations contains v if {
 	}
 }
 
-# On a pass, the evidence is the findings within their SLA.
-evidence contains e if {
-	count(violations) == 0
-	some e in posture.within_sla_refs
-}
+# On a pass, the evidence is the findings within their SLA: the
+# library's list of their references as it is (a set built of it would
+# cost a microsecond per finding; the engine sorts and deduplicates
+# evidence).
+evidence := posture.within_sla_refs if count(violations) == 0
+
+else := []

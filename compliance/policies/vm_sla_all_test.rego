@@ -11,7 +11,7 @@ test_pass_within_sla if {
 	])
 	vm_sla_all.applicable with input as p
 	count(vm_sla_all.violations) == 0 with input as p
-	vm_sla_all.evidence == {"finding:f1", "finding:f2"} with input as p
+	vm_sla_all.evidence == ["finding:f1", "finding:f2"] with input as p
 }
 
 test_fail_low_severity_past_sla if {

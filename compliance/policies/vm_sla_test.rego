@@ -11,7 +11,7 @@ test_pass_critical_within_sla if {
 	])
 	vm_sla.applicable with input as p
 	count(vm_sla.violations) == 0 with input as p
-	vm_sla.evidence == {"finding:f-crit"} with input as p
+	vm_sla.evidence == ["finding:f-crit"] with input as p
 }
 
 test_pass_no_findings_with_coverage if {
