@@ -874,6 +874,7 @@ func toValue(posture any) (ast.Value, error) {
 	return v, nil
 }
 
+// jsonValue parses a posture's JSON, its findings on every core.
 func jsonValue(b []byte) (ast.Value, error) {
-	return opasandbox.ParseJSON(b)
+	return opasandbox.ParseJSONSplit(b, "findings", runtime.GOMAXPROCS(0))
 }

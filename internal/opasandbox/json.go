@@ -63,6 +63,10 @@ type jsonDecoder struct {
 	strs map[string]*ast.Term
 	// items is a stack of the items of the objects being read.
 	items [][2]*ast.Term
+	// splice, when set, is a value read as null without parsing it
+	// (ParseJSONSplit parses it apart); spliced records that it was met.
+	splice  *memberSpan
+	spliced bool
 }
 
 // Bounds of string sharing: only short strings, and not too many of them.
@@ -89,6 +93,10 @@ func (d *jsonDecoder) skip() {
 func (d *jsonDecoder) value(depth int) (*ast.Term, error) {
 	if d.pos >= len(d.data) {
 		return nil, d.fail("unexpected end of input")
+	}
+	if d.splice != nil && d.pos == d.splice.start {
+		d.pos, d.spliced = d.splice.end, true
+		return ast.NullTerm(), nil
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':

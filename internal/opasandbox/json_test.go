@@ -179,3 +179,60 @@ func BenchmarkValueFromReader(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseJSONSplit holds ParseJSONSplit to ParseJSON: the same value or
+// the same error for every document, the member split or not.
+func FuzzParseJSONSplit(f *testing.F) {
+	for _, s := range jsonSamples {
+		f.Add([]byte(s), uint8(2))
+	}
+	f.Add([]byte(`{"f": [1, "x\"]", {"b": [-1.5e-3, "]"]}, [], {}], "g": {"f": 2}}`), uint8(3))
+	f.Add([]byte(`{"f": [1, 2], "f": [3]}`), uint8(2))
+	f.Add([]byte(`{"f": [1, 2,]}`), uint8(2))
+	f.Add([]byte(`{"f": [1 2]}`), uint8(2))
+	f.Add([]byte(`{"f\u0020": [1], "f": [{"a": "\\"}, "\\\\\"", true, null]}  `), uint8(4))
+	f.Add([]byte(`{"f": [[[[1]]], {"x": [}]]}`), uint8(2))
+	f.Add([]byte(`{"f": [tru, 1]}`), uint8(2))
+	f.Add([]byte(`{"f": ["a", "b"]} x`), uint8(2))
+	defer func(a, b int) { minSplitElements, minElementsPerWorker = a, b }(minSplitElements, minElementsPerWorker)
+	minSplitElements, minElementsPerWorker = 1, 1
+	f.Fuzz(func(t *testing.T, data []byte, workers uint8) {
+		want, wantErr := ParseJSON(data)
+		got, err := ParseJSONSplit(data, "f", int(workers%8))
+		if (wantErr == nil) != (err == nil) {
+			t.Fatalf("ParseJSON error %v, ParseJSONSplit error %v for %q", wantErr, err, data)
+		}
+		if err != nil {
+			if err.Error() != wantErr.Error() {
+				t.Fatalf("errors differ: %v and %v", wantErr, err)
+			}
+			return
+		}
+		if want.Compare(got) != 0 {
+			t.Fatalf("ParseJSONSplit(%q) = %v, want %v", data, got, want)
+		}
+	})
+}
+
+func TestParseJSONSplitLarge(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`{"version": "x", "findings": [`)
+	for i := range 10_000 {
+		if i > 0 {
+			b.WriteString(",\n ")
+		}
+		fmt.Fprintf(&b, `{"id": "f%d", "s": "a\"b\\", "n": [%d, {"k": null}], "t": true}`, i, i)
+	}
+	b.WriteString(`], "assets": [{"id": "a"}]}`)
+	want, err := ParseJSON(b.Bytes())
+	require.NoError(t, err)
+	got, err := ParseJSONSplit(b.Bytes(), "findings", 3)
+	require.NoError(t, err)
+	assert.Equal(t, 0, want.Compare(got))
+	// An element that is not valid JSON: ParseJSON's error, at its offset.
+	bad := bytes.Replace(b.Bytes(), []byte(`"t": true}`), []byte(`"t": tru}`), 1)
+	_, wantErr := ParseJSON(bad)
+	require.Error(t, wantErr)
+	_, err = ParseJSONSplit(bad, "findings", 3)
+	assert.Equal(t, wantErr, err)
+}
