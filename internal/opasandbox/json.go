@@ -43,7 +43,7 @@ func (e *JSONError) Unwrap() error { return ErrJSON }
 // Whitespace may surround the document; anything else after it is an
 // error, as is nesting deeper than [limits.MaxDepth].
 func ParseJSON(data []byte) (ast.Value, error) {
-	d := jsonDecoder{data: data, strs: make(map[string]*ast.Term)}
+	d := newDecoder(data)
 	d.skip()
 	t, err := d.value(0)
 	if err != nil {
@@ -61,6 +61,10 @@ type jsonDecoder struct {
 	pos  int
 	// strs shares terms of object keys and short strings.
 	strs map[string]*ast.Term
+	// objs shares the terms of short objects by their text: the same text
+	// is the same value, read once (a posture repeats its findings'
+	// locations, risks and SLAs).
+	objs map[string]*ast.Term
 	// items is a stack of the items of the objects being read.
 	items [][2]*ast.Term
 	// splice, when set, is a value read as null without parsing it
@@ -69,11 +73,17 @@ type jsonDecoder struct {
 	spliced bool
 }
 
-// Bounds of string sharing: only short strings, and not too many of them.
+// Bounds of string and object sharing: only short strings and objects,
+// and not too many of them.
 const (
-	maxSharedLen   = 64
-	maxSharedCount = 1 << 16
+	maxSharedLen       = 64
+	maxSharedObjectLen = 256
+	maxSharedCount     = 1 << 16
 )
+
+func newDecoder(data []byte) jsonDecoder {
+	return jsonDecoder{data: data, strs: make(map[string]*ast.Term), objs: make(map[string]*ast.Term)}
+}
 
 func (d *jsonDecoder) fail(msg string) error {
 	return &JSONError{Offset: int64(d.pos), Message: msg}
@@ -100,7 +110,7 @@ func (d *jsonDecoder) value(depth int) (*ast.Term, error) {
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
-		return d.object(depth + 1)
+		return d.sharedObject(depth + 1)
 	case c == '[':
 		return d.array(depth + 1)
 	case c == '"':
@@ -142,6 +152,30 @@ func (d *jsonDecoder) strTerm(s string) *ast.Term {
 		d.strs[s] = t
 	}
 	return t
+}
+
+// sharedObject reads an object like object, and gives the term read
+// before for the same text when the object is short. (A short object
+// nests at most maxSharedObjectLen/2 deep, so one that fits under the
+// depth limit where it was read fits wherever it is met.)
+func (d *jsonDecoder) sharedObject(depth int) (*ast.Term, error) {
+	if d.objs == nil || depth+maxSharedObjectLen/2 > limits.MaxDepth {
+		return d.object(depth)
+	}
+	start := d.pos
+	end, ok := skipShort(d.data, start, maxSharedObjectLen)
+	if !ok {
+		return d.object(depth)
+	}
+	if t, ok := d.objs[string(d.data[start:end])]; ok {
+		d.pos = end
+		return t, nil
+	}
+	t, err := d.object(depth)
+	if err == nil && d.pos == end && len(d.objs) < maxSharedCount {
+		d.objs[string(d.data[start:end])] = t
+	}
+	return t, err
 }
 
 func (d *jsonDecoder) object(depth int) (*ast.Term, error) {

@@ -42,7 +42,8 @@ func ParseJSONSplit(data []byte, member string, workers int) (ast.Value, error) 
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		// The rest of the document, with the member's array read as null.
-		d := jsonDecoder{data: data, strs: make(map[string]*ast.Term), splice: &span}
+		d := newDecoder(data)
+		d.splice = &span
 		d.skip()
 		t, err := d.value(0)
 		if err == nil {
@@ -60,7 +61,7 @@ func ParseJSONSplit(data []byte, member string, workers int) (ast.Value, error) 
 	for w := range workers {
 		lo, hi := w*len(span.elems)/workers, (w+1)*len(span.elems)/workers
 		wg.Go(func() {
-			d := jsonDecoder{data: data, strs: make(map[string]*ast.Term)}
+			d := newDecoder(data)
 			for i := lo; i < hi; i++ {
 				e := span.elems[i]
 				d.pos = e.start
@@ -244,6 +245,38 @@ func skipValue(data []byte, pos int) (int, bool) {
 		}
 		return pos, pos > start
 	}
+}
+
+// skipShort returns the offset just past the object or array opening at
+// data[pos] when it ends within limit bytes (brackets balanced, strings
+// skipped); ok is false otherwise.
+func skipShort(data []byte, pos, limit int) (int, bool) {
+	end := min(len(data), pos+limit)
+	depth := 0
+	for pos < end {
+		switch data[pos] {
+		case '"':
+			pos++
+			for pos < end && data[pos] != '"' {
+				if data[pos] == '\\' {
+					pos++
+				}
+				pos++
+			}
+			if pos >= end {
+				return 0, false
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return pos + 1, true
+			}
+		}
+		pos++
+	}
+	return 0, false
 }
 
 // skipString returns the offset just past the string opening at
