@@ -198,6 +198,7 @@ type Engine struct {
 	groups     []*evalGroup
 	single     *evalGroup // every control in one query, for small postures; nil with one group
 	workers    int        // goroutines evaluating groups at once
+	timeout    time.Duration
 	each       []*opasandbox.Query
 }
 
@@ -302,6 +303,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		n = runtime.GOMAXPROCS(0)
 	}
 	e.workers = n
+	e.timeout = opts.sandbox().Timeout
 	if len(controls) > 0 {
 		groups := n
 		if n > 1 {
@@ -539,32 +541,8 @@ func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error)
 	errs := make([]error, len(groups))
 	if len(groups) == 1 {
 		errs[0] = e.evaluateGroup(ctx, groups[0], input, rep.Controls)
-	} else {
-		// Costliest first, each goroutine taking the next group when
-		// done with its own.
-		order := make([]int, len(groups))
-		costs := make([]int64, len(groups))
-		for g := range order {
-			order[g], costs[g] = g, groups[g].cost.Load()
-		}
-		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(costs[b], costs[a]) })
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(e.workers, len(groups)) {
-			wg.Go(func() {
-				for {
-					k := int(next.Add(1)) - 1
-					if k >= len(order) {
-						return
-					}
-					g := order[k]
-					start := time.Now()
-					errs[g] = e.evaluateGroup(ctx, groups[g], input, rep.Controls)
-					groups[g].learn(time.Since(start))
-				}
-			})
-		}
-		wg.Wait()
+	} else if err := e.evaluateGroups(ctx, groups, input, rep.Controls); err != nil {
+		return nil, err
 	}
 	for _, err := range errs {
 		if err != nil {
@@ -573,6 +551,58 @@ func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error)
 	}
 	rep.finish(e.frameworks)
 	return rep, nil
+}
+
+// evaluateGroups evaluates groups on e.workers goroutines, costliest
+// first, each goroutine taking the next group when done with its own,
+// all under one deadline of Options.Timeout. The first failure stops the
+// others; the error is a [*TimeoutError] when the deadline passed, ctx's
+// error when ctx ended, the failure otherwise.
+func (e *Engine) evaluateGroups(ctx context.Context, groups []*evalGroup, input ast.Value, out []Result) error {
+	dctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	order := make([]int, len(groups))
+	costs := make([]int64, len(groups))
+	for g := range order {
+		order[g], costs[g] = g, groups[g].cost.Load()
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(costs[b], costs[a]) })
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	for range min(e.workers, len(groups)) {
+		wg.Go(func() {
+			for dctx.Err() == nil {
+				k := int(next.Add(1)) - 1
+				if k >= len(order) {
+					return
+				}
+				g := order[k]
+				start := time.Now()
+				if err := e.evaluateGroup(dctx, groups[g], input, out); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					cancel()
+					return
+				}
+				groups[g].learn(time.Since(start))
+			}
+		})
+	}
+	wg.Wait()
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("compliance: evaluating controls: %w", ctx.Err())
+	case errors.Is(dctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("compliance: evaluating controls: %w", &TimeoutError{Query: "controls", Timeout: e.timeout})
+	}
+	return firstErr
 }
 
 // groupsFor returns the groups that evaluate input: the single query for

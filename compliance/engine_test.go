@@ -681,3 +681,41 @@ func engWriteTarball(t *testing.T, path string, files map[string]string) {
 	require.NoError(t, gz.Close())
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 }
+
+// TestEngineTimeoutBoundsAllGroups: Options.Timeout bounds one Evaluate,
+// however many groups the goroutines take one after another: six groups
+// that each fit under the timeout, but not three in a row, on two
+// goroutines time out at about the timeout.
+func TestEngineTimeoutBoundsAllGroups(t *testing.T) {
+	slow := func(controls int, parallelism int, timeout time.Duration) *compliance.Engine {
+		mfs := fstest.MapFS{}
+		for i := range controls {
+			body := `violations contains {"msg": sprintf("%d", [c]), "evidence": []} if {
+	c := count([x | some x in numbers.range(1, 200000); x % 7 == 0])
+	c < 0
+}`
+			mfs[fmt.Sprintf("slow%d.rego", i)] = &fstest.MapFile{Data: []byte(engControl(fmt.Sprintf("SLOW-%02d", i), fmt.Sprintf("slow%d", i), body))}
+		}
+		e, err := compliance.New(context.Background(), compliance.Options{DisableBuiltins: true, Policies: []fs.FS{mfs},
+			Parallelism: parallelism, Timeout: timeout})
+		require.NoError(t, err)
+		return e
+	}
+	// Groups run only for a posture of 1,000 findings or more.
+	posture := map[string]any{"findings": make([]any, 1500)}
+	one := slow(1, 1, time.Minute)
+	start := time.Now()
+	_, err := one.Evaluate(context.Background(), posture)
+	require.NoError(t, err)
+	per := time.Since(start)
+
+	timeout := per * 6 / 5 // one group fits, the three each goroutine takes do not
+	start = time.Now()
+	_, err = slow(6, 2, timeout).Evaluate(context.Background(), posture)
+	took := time.Since(start)
+	require.ErrorIs(t, err, compliance.ErrTimeout, "one control %v, timeout %v, took %v", per, timeout, took)
+	var te *compliance.TimeoutError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, timeout, te.Timeout)
+	assert.Less(t, took, timeout*5/2, "stopped at the deadline")
+}

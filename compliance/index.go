@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -79,8 +80,11 @@ type findingClass struct {
 	urgent     bool   // severity is critical or risk.kev is true
 	id         string // the id when it is a string
 	idString   bool
-	assets     []string // the elements of assets that are strings, in order
-	path       bool     // location.path is a string with more than white space
+	assets     []string // what "some a in f.assets" gives that is a string, in order
+	// assetsNotArray: assets is a set or an object (a hand-written
+	// posture), whose order of iteration the evidence lists leave to Rego.
+	assetsNotArray bool
+	path           bool // location.path is a string with more than white space
 }
 
 const (
@@ -101,7 +105,7 @@ const (
 // classifyFinding classifies a finding of a *Posture: the answers the
 // Rego passes give for its converted value.
 func classifyFinding(f *Finding) findingClass {
-	c := findingClass{object: true, closed: !f.Open, suppressed: f.Suppressed, id: f.ID, idString: true}
+	c := findingClass{object: true, closed: !f.Open, suppressed: f.Suppressed, id: jsonString(f.ID), idString: true}
 	switch f.Kind {
 	case "secret":
 		c.kind = kindSecret
@@ -128,6 +132,15 @@ func classifyFinding(f *Finding) findingClass {
 	}
 	c.urgent = f.Severity == "critical" || f.Risk.KEV
 	c.assets = f.Assets
+	for _, a := range f.Assets {
+		if !utf8.ValidString(a) {
+			c.assets = make([]string, len(f.Assets))
+			for j, a := range f.Assets {
+				c.assets[j] = jsonString(a)
+			}
+			break
+		}
+	}
 	c.path = strings.TrimSpace(f.Location.Path) != ""
 	return c
 }
@@ -191,12 +204,22 @@ func classifyTerm(t *ast.Term) findingClass {
 		c.id, c.idString = string(id), true
 	}
 	if c.priority != 0 || c.kind == kindSecret {
-		if list, ok := get(o, keyAssets).(*ast.Array); ok {
-			list.Foreach(func(a *ast.Term) {
-				if s, ok := a.Value.(ast.String); ok {
-					c.assets = append(c.assets, string(s))
-				}
-			})
+		// What "some a in f.assets" gives: an array's elements, a set's,
+		// an object's values; the strings among them.
+		add := func(a *ast.Term) {
+			if s, ok := a.Value.(ast.String); ok {
+				c.assets = append(c.assets, string(s))
+			}
+		}
+		switch list := get(o, keyAssets).(type) {
+		case *ast.Array:
+			list.Foreach(add)
+		case ast.Set:
+			list.Foreach(add)
+			c.assetsNotArray = true
+		case ast.Object:
+			list.Foreach(func(_, v *ast.Term) { add(v) })
+			c.assetsNotArray = true
 		}
 	}
 	return c
@@ -266,7 +289,7 @@ func (x *findingIndex) add(t *ast.Term, c findingClass) {
 	if !c.object {
 		return
 	}
-	if !c.idString {
+	if !c.idString || c.assetsNotArray {
 		x.refsOK = false
 	}
 	switch c.kind {
@@ -480,13 +503,16 @@ func withIndex(input ast.Value) ast.Value {
 	if !ok || !useIndex {
 		return input
 	}
-	ft := obj.Get(keyFindings)
-	if ft == nil {
-		return input
+	var list *ast.Array
+	if ft := obj.Get(keyFindings); ft != nil {
+		list, _ = ft.Value.(*ast.Array)
 	}
-	list, ok := ft.Value.(*ast.Array)
-	if !ok {
-		return input
+	if list == nil {
+		// No index, and none of the posture's own either.
+		if obj.Get(indexKeyTerm) == nil {
+			return input
+		}
+		return replaceIndex(obj, nil)
 	}
 	terms := make([]*ast.Term, list.Len())
 	for i := range terms {
@@ -497,7 +523,7 @@ func withIndex(input ast.Value) ast.Value {
 }
 
 // replaceIndex returns a shallow copy of obj with its index member set to
-// index: the caller's value is not changed.
+// index, or removed when index is nil: the caller's value is not changed.
 func replaceIndex(obj ast.Object, index *ast.Term) ast.Object {
 	out := ast.NewObjectWithCapacity(obj.Len() + 1)
 	obj.Foreach(func(k, v *ast.Term) {
@@ -505,6 +531,8 @@ func replaceIndex(obj ast.Object, index *ast.Term) ast.Object {
 			out.Insert(k, v)
 		}
 	})
-	out.Insert(indexKeyTerm, index)
+	if index != nil {
+		out.Insert(indexKeyTerm, index)
+	}
 	return out
 }

@@ -73,14 +73,24 @@ func TestIndexMatchesRego(t *testing.T) {
 			map[string]any{"id": "s-number", "kind": "secret", "location": map[string]any{"path": 5}},
 			map[string]any{"id": "s-nowhere", "kind": "secret"},
 			map[string]any{"id": "s-suppressed", "kind": "secret", "suppressed": true, "location": map[string]any{"path": "b.env"}},
+			// assets as an object: "some a in f.assets" reads its values.
+			map[string]any{"id": "p1-object-assets", "kind": "sca", "risk": map[string]any{"priority": "P1"}, "assets": map[string]any{"x": "service:a"}},
+			map[string]any{"id": "s-object-assets", "kind": "secret", "location": map[string]any{"path": "c.env"}, "assets": map[string]any{"x": "service:a"}},
 		},
 	}
 
 	// The built-in controls (engNew would load the test policies only).
 	e, err := compliance.New(context.Background(), compliance.Options{})
 	require.NoError(t, err)
-	failing := map[string]map[string]int{"exposed": {"ASPM-EXP-01": 3, "ASPM-DEP-01": 3, "ASPM-SEC-01": 5}}
-	for name, p := range map[string]any{"builder synthetic": synthetic, "builder demo": demo, "odd types": odd, "forged index": forged, "exposed": exposed} {
+	failing := map[string]map[string]int{"exposed": {"ASPM-EXP-01": 4, "ASPM-DEP-01": 3, "ASPM-SEC-01": 6}}
+	// A posture's own index where there is no findings list.
+	forgedNoFindings := engPostureMap(t)
+	delete(forgedNoFindings, "findings")
+	forgedNoFindings["_aspm_index"] = map[string]any{"secret": []any{map[string]any{"id": "forged", "kind": "secret"}},
+		"active_secret_without_path": []any{map[string]any{"id": "forged", "kind": "secret"}}}
+
+	for name, p := range map[string]any{"builder synthetic": synthetic, "builder demo": demo, "odd types": odd, "forged index": forged,
+		"exposed": exposed, "forged index without findings": forgedNoFindings} {
 		t.Run(name, func(t *testing.T) {
 			with, err := e.Evaluate(context.Background(), p)
 			require.NoError(t, err)
@@ -88,12 +98,12 @@ func TestIndexMatchesRego(t *testing.T) {
 			without, err := e.Evaluate(context.Background(), p)
 			restore()
 			require.NoError(t, err)
-			if name == "forged index" {
+			if m, ok := p.(map[string]any); ok && m["_aspm_index"] != nil {
 				// Without the engine's index, lib.rego reads the
-				// posture's own: the engine must replace it.
-				delete(forged, "_aspm_index")
+				// posture's own: the engine must replace or remove it.
+				delete(m, "_aspm_index")
 				restore := compliance.SetUseIndex(false)
-				without, err = e.Evaluate(context.Background(), forged)
+				without, err = e.Evaluate(context.Background(), m)
 				restore()
 				require.NoError(t, err)
 			}

@@ -6,9 +6,11 @@ import (
 	"hash/maphash"
 	"math"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -269,7 +271,7 @@ type (
 	}
 	packageKey struct {
 		name, version, purl, ecosystem string
-		fixed                          string // FixedVersions, NUL-separated
+		fixed                          string // FixedVersions, each after its length
 		hasFixed                       bool
 	}
 	riskKey struct {
@@ -290,7 +292,27 @@ func (m *termMaker) str(s string) *ast.Term {
 	if t != nil {
 		return t
 	}
-	return m.strs.put(i, s, m.terms.make(ast.String(s)))
+	return m.strs.put(i, s, m.terms.make(ast.String(jsonString(s))))
+}
+
+// jsonString is s as encoding/json writes it and reads it back: each byte
+// that is not part of valid UTF-8 becomes U+FFFD.
+func jsonString(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteString("\uFFFD")
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // time gives the term encoding/json writes for t, or an error for a
@@ -368,7 +390,7 @@ func (m *termMaker) putUnique(k *ast.Term, s string, omitEmpty bool) {
 	if s == "" && omitEmpty {
 		return
 	}
-	m.put(k, m.terms.make(ast.String(s)))
+	m.put(k, m.terms.make(ast.String(jsonString(s))))
 }
 
 func (m *termMaker) putTime(k *ast.Term, t time.Time, omitZero bool) error {
@@ -473,7 +495,13 @@ func (m *termMaker) finding(f *Finding) (*ast.Term, error) {
 func (m *termMaker) pkg(p *FindingPackage) *ast.Term {
 	k := packageKey{name: p.Name, version: p.Version, purl: p.PURL, ecosystem: p.Ecosystem, hasFixed: len(p.FixedVersions) > 0}
 	if k.hasFixed {
-		k.fixed = strings.Join(p.FixedVersions, "\x00")
+		var b strings.Builder
+		for _, v := range p.FixedVersions {
+			b.WriteString(strconv.Itoa(len(v)))
+			b.WriteByte(':')
+			b.WriteString(v)
+		}
+		k.fixed = b.String()
 	}
 	t, i := m.pkgs.get(k)
 	if t != nil {

@@ -95,6 +95,14 @@ func TestPostureValueMatchesJSON(t *testing.T) {
 		{"demo", demo},
 		{"synthetic, converted on several goroutines", synthetic},
 		{"every index group", valEveryGroup()},
+		{"fixed versions that join alike", &compliance.Posture{Findings: []compliance.Finding{
+			{ID: "one", Package: &compliance.FindingPackage{Name: "x", FixedVersions: []string{"a\x00b"}}},
+			{ID: "two", Package: &compliance.FindingPackage{Name: "x", FixedVersions: []string{"a", "b"}}},
+			{ID: "three", Package: &compliance.FindingPackage{Name: "x", FixedVersions: []string{"1:a"}}},
+			{ID: "four", Package: &compliance.FindingPackage{Name: "x", FixedVersions: []string{"", "a"}}},
+		}}},
+		{"invalid UTF-8", &compliance.Posture{Findings: []compliance.Finding{{ID: "bad\xff", Title: "t\xfe\xfe", Kind: "secret",
+			Assets: []string{"a\xc3"}, Location: compliance.FindingLocation{Path: "\xe2\x82"}, Open: true}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The posture's value carries the engine's index, computed
