@@ -519,7 +519,9 @@ func withIndex(input ast.Value) ast.Value {
 		terms[i] = list.Elem(i)
 	}
 	x := indexTerms(terms, func(i int) findingClass { return classifyTerm(terms[i]) })
-	return replaceIndex(obj, x.term())
+	index := x.term()
+	addInventory(index, inventoryIndex(obj))
+	return replaceIndex(obj, index)
 }
 
 // replaceIndex returns a shallow copy of obj with its index member set to
@@ -535,4 +537,111 @@ func replaceIndex(obj ast.Object, index *ast.Term) ast.Object {
 		out.Insert(indexKeyTerm, index)
 	}
 	return out
+}
+
+// The index's members for the inventory, and the keys it reads.
+var (
+	ixAssets       = ast.StringTerm("assets")
+	ixAssetsByKind = ast.StringTerm("assets_by_kind")
+	ixEdges        = ast.StringTerm("edges")
+	ixEdgesByType  = ast.StringTerm("edges_by_type")
+	ixRuntimeNext  = ast.StringTerm("runtime_next")
+	keyEdges       = ast.StringTerm("edges")
+	keyFrom        = ast.StringTerm("from")
+	keyTo          = ast.StringTerm("to")
+	keyType        = ast.StringTerm("type")
+)
+
+// runtimeEdgeTypes are the edge types lib.rego's exposure walk follows.
+var runtimeEdgeTypes = map[string]bool{"deploys": true, "contains": true, "depends_on": true, "exposes": true}
+
+// inventoryIndex returns the index's members for the posture's assets and
+// edges, as lib.rego computes them without the index: the assets that
+// are objects, grouped by their kind when it is a string; the edges that
+// are objects with string ends, grouped by their type when it is a
+// string; and, for the runtime edge types, the assets one edge away from
+// each asset. Each list keeps the input's order.
+func inventoryIndex(obj ast.Object) [][2]*ast.Term {
+	str := func(o ast.Object, k *ast.Term) (string, bool) {
+		if t := o.Get(k); t != nil {
+			if s, ok := t.Value.(ast.String); ok {
+				return string(s), true
+			}
+		}
+		return "", false
+	}
+	objects := func(k *ast.Term, each func(t *ast.Term, o ast.Object)) {
+		if t := obj.Get(k); t != nil {
+			if list, ok := t.Value.(*ast.Array); ok {
+				list.Foreach(func(t *ast.Term) {
+					if o, ok := t.Value.(ast.Object); ok {
+						each(t, o)
+					}
+				})
+			}
+		}
+	}
+	var assets, edges []*ast.Term
+	byKind, byType := newGroups(), newGroups()
+	next := newGroups()
+	objects(keyAssets, func(t *ast.Term, o ast.Object) {
+		assets = append(assets, t)
+		if kind, ok := str(o, keyKind); ok {
+			byKind.add(kind, t)
+		}
+	})
+	objects(keyEdges, func(t *ast.Term, o ast.Object) {
+		from, ok1 := str(o, keyFrom)
+		_, ok2 := str(o, keyTo)
+		if !ok1 || !ok2 {
+			return
+		}
+		edges = append(edges, t)
+		if typ, ok := str(o, keyType); ok {
+			byType.add(typ, t)
+			if runtimeEdgeTypes[typ] {
+				next.add(from, o.Get(keyTo))
+			}
+		}
+	})
+	return [][2]*ast.Term{
+		{ixAssets, ast.ArrayTerm(assets...)},
+		{ixAssetsByKind, byKind.term()},
+		{ixEdges, ast.ArrayTerm(edges...)},
+		{ixEdgesByType, byType.term()},
+		{ixRuntimeNext, next.term()},
+	}
+}
+
+// groups collects lists of terms by key, keeping the keys' first order.
+type groups struct {
+	lists map[string][]*ast.Term
+	order []string
+}
+
+func newGroups() *groups { return &groups{lists: map[string][]*ast.Term{}} }
+
+func (g *groups) add(k string, t *ast.Term) {
+	list, ok := g.lists[k]
+	if !ok {
+		g.order = append(g.order, k)
+	}
+	g.lists[k] = append(list, t)
+}
+
+// term is the groups as an object of arrays.
+func (g *groups) term() *ast.Term {
+	obj := ast.NewObjectWithCapacity(len(g.order))
+	for _, k := range g.order {
+		obj.Insert(ast.StringTerm(k), ast.ArrayTerm(g.lists[k]...))
+	}
+	return ast.NewTerm(obj)
+}
+
+// addInventory adds the inventory's members to an index term.
+func addInventory(index *ast.Term, items [][2]*ast.Term) {
+	obj := index.Value.(ast.Object)
+	for _, it := range items {
+		obj.Insert(it[0], it[1])
+	}
 }

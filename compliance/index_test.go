@@ -52,10 +52,19 @@ func TestIndexMatchesRego(t *testing.T) {
 			map[string]any{"id": "component:3", "kind": "component", "properties": map[string]any{"eol": "2999-01-01"}, "tags": []any{"x", 1}},
 			map[string]any{"id": "component:4", "kind": "component", "properties": map[string]any{"eol": true}, "tags": "eol"},
 			map[string]any{"id": "service:b", "kind": "service"},
+			map[string]any{"id": "environment:prod", "kind": "environment", "environment": "production"},
+			map[string]any{"id": "repository:r", "kind": "repository"},
+			map[string]any{"id": "odd-kind", "kind": 7},
+			"not an asset",
 		},
 		"edges": []any{
 			map[string]any{"from": "service:a", "to": "image:1", "type": "deploys"},
 			map[string]any{"from": "image:1", "to": "component:1", "type": "contains"},
+			map[string]any{"from": "repository:r", "to": "environment:prod", "type": "runs_in"},
+			map[string]any{"from": "endpoint:e", "to": "service:b", "type": "exposes"},
+			map[string]any{"from": 1, "to": "component:2", "type": "depends_on"},
+			map[string]any{"from": "component:1", "to": "component:2", "type": 5},
+			"not an edge",
 		},
 		"findings": []any{
 			map[string]any{"id": "p1", "kind": "sca", "risk": map[string]any{"priority": "P1"}, "assets": []any{"component:1", "service:a", "component:1"}},
@@ -82,7 +91,7 @@ func TestIndexMatchesRego(t *testing.T) {
 	// The built-in controls (engNew would load the test policies only).
 	e, err := compliance.New(context.Background(), compliance.Options{})
 	require.NoError(t, err)
-	failing := map[string]map[string]int{"exposed": {"ASPM-EXP-01": 4, "ASPM-DEP-01": 3, "ASPM-SEC-01": 6}}
+	failing := map[string]map[string]int{"exposed": {"ASPM-EXP-01": 4, "ASPM-DEP-01": 3, "ASPM-SEC-01": 6, "ASPM-COV-01": 1}}
 	// A posture's own index where there is no findings list.
 	forgedNoFindings := engPostureMap(t)
 	delete(forgedNoFindings, "findings")

@@ -32,11 +32,17 @@ func postureValue(p *Posture) (ast.Value, error) {
 	// The rest of the posture (assets, edges, coverage...) goes through
 	// JSON on its own goroutine while the findings are converted.
 	var (
-		obj     ast.Object
-		restErr error
-		restWG  sync.WaitGroup
+		obj       ast.Object
+		restErr   error
+		inventory [][2]*ast.Term
+		restWG    sync.WaitGroup
 	)
-	restWG.Go(func() { obj, restErr = restValue(p) })
+	restWG.Go(func() {
+		obj, restErr = restValue(p)
+		if restErr == nil && useIndex {
+			inventory = inventoryIndex(obj)
+		}
+	})
 	if p.Findings == nil {
 		restWG.Wait()
 		return obj, restErr
@@ -81,6 +87,7 @@ func postureValue(p *Posture) (ast.Value, error) {
 	var list *ast.Term
 	if useIndex {
 		index := x.termWith(terms, &list)
+		addInventory(index, inventory)
 		obj.Insert(keyFindings, list)
 		obj.Insert(indexKeyTerm, index)
 	} else {

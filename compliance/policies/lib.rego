@@ -28,13 +28,32 @@ import rego.v1
 
 # --- The posture's lists ----------------------------------------------------
 
-assets := _objects("assets")
+assets := _index.assets if _indexed
 
-edges := [e |
+else := _objects("assets")
+
+edges := _index.edges if _indexed
+
+else := [e |
 	some e in _objects("edges")
 	is_string(e.from)
 	is_string(e.to)
 ]
+
+# _assets_by_kind maps each kind that is a string to the assets of that
+# kind, in order; _edges_by_type maps each edge type that is a string to
+# the edges of that type, in order.
+_assets_by_kind := _index.assets_by_kind if _indexed
+
+else := {k: [a | some a in assets; a.kind == k] |
+	some k in {a.kind | some a in assets; is_string(a.kind)}
+}
+
+_edges_by_type := _index.edges_by_type if _indexed
+
+else := {t: [e | some e in edges; e.type == t] |
+	some t in {e.type | some e in edges; is_string(e.type)}
+}
 
 # findings is not filtered element by element, for speed: every rule that
 # reads a finding's fields first tests one of them with == or in, which
@@ -465,8 +484,7 @@ finding_evidence(f) := array.concat([finding_ref(f)], [concat("", ["asset:", a])
 
 # services is the set of service assets.
 services := {a.id |
-	some a in assets
-	a.kind == "service"
+	some a in _assets_by_kind.service
 	is_string(a.id)
 }
 
@@ -478,14 +496,12 @@ production_ids := {a.id |
 	a.environment == "production"
 	is_string(a.id)
 } | {e.from |
-	some e in edges
-	e.type == "runs_in"
+	some e in _edges_by_type.runs_in
 	e.to in _production_environments
 }
 
 _production_environments := {a.id |
-	some a in assets
-	a.kind == "environment"
+	some a in _assets_by_kind.environment
 	a.environment == "production"
 }
 
@@ -494,8 +510,7 @@ _production_environments := {a.id |
 # the tag "production"), or a production asset (an application, a service)
 # contains it.
 production_repositories := {a.id |
-	some a in assets
-	a.kind == "repository"
+	some a in _assets_by_kind.repository
 	is_string(a.id)
 	_production_repository(a)
 }
@@ -507,16 +522,15 @@ _production_repository(a) if "production" in tags(a)
 _production_repository(a) if a.id in _contained_in_production
 
 _contained_in_production := {e.to |
-	some e in edges
-	e.type == "contains"
+	some e in _edges_by_type.contains
 	e.from in production_ids
 }
 
 # dependency_assets are the components (third-party packages) and container
-# images of the inventory.
+# images of the inventory, the components first.
 dependency_assets := [a |
-	some a in assets
-	a.kind in {"component", "image"}
+	some k in ["component", "image"]
+	some a in _assets_by_kind[k]
 	is_string(a.id)
 ]
 
@@ -570,10 +584,7 @@ _scans := [{"key": [coverage_kind(c), c.asset], "at": c.at} |
 # --- Deployments and SBOMs --------------------------------------------------
 
 # deploy_edges are the deploys edges (a service runs an image).
-deploy_edges := [e |
-	some e in edges
-	e.type == "deploys"
-]
+deploy_edges := object.get(_edges_by_type, "deploys", [])
 
 # deployed_images is the set of assets some deploys edge points to.
 deployed_images := {e.to | some e in deploy_edges}
@@ -608,8 +619,7 @@ internet_ids := {a.id |
 # endpoint), or an internet-facing asset (a load balancer, an ingress)
 # exposes it.
 internet_services := (services & internet_ids) | {x |
-	some e in edges
-	e.type == "exposes"
+	some e in _edges_by_type.exposes
 	some x in _exposed_end(e)
 }
 
@@ -647,15 +657,18 @@ exposed_assets := union({
 })
 
 _runtime_edges := [[e.from, e.to] |
-	some e in edges
-	e.type in {"deploys", "contains", "depends_on", "exposes"}
+	some t in ["deploys", "contains", "depends_on", "exposes"]
+	some e in _edges_by_type[t]
 ]
 
 # _runtime_next maps each asset to the assets one runtime edge away from
-# it. The inner comprehension is indexed on from, so the edges are read
-# once. (An object comprehension, not a partial object rule: OPA evaluates
-# a partial rule key by key, which costs far more.)
-_runtime_next := {from: tos |
+# it (the engine's index holds it). The inner comprehension is indexed on
+# from, so the edges are read once. (An object comprehension, not a
+# partial object rule: OPA evaluates a partial rule key by key, which
+# costs far more.)
+_runtime_next := _index.runtime_next if _indexed
+
+else := {from: tos |
 	some from in {e[0] | some e in _runtime_edges}
 	tos := [e[1] |
 		some e in _runtime_edges
