@@ -8,8 +8,9 @@
 //
 // [Capabilities] is OPA's default capability set minus the builtins in
 // [Removed] (http.send, net.lookup_ip_addr, opa.runtime, rand.intn,
-// time.now_ns, uuid.rfc4122 and the JWT functions that sign or read the
-// clock), with an empty AllowNet list. A module that calls one of them
+// time.now_ns, uuid.rfc4122, the JWT functions that sign or read the
+// clock, and json.match_schema and json.verify_schema, which fetch remote
+// schema references), with an empty AllowNet list. A module that calls one of them
 // fails in [Compile] with a [*ForbiddenBuiltinError] naming the builtin,
 // the file and the position. [Options.UnsafeCapabilities] replaces the set
 // for trusted policies; print output is dropped unless [Options.Print] is

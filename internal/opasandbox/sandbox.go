@@ -20,7 +20,10 @@ const DefaultTimeout = 5 * time.Second
 // Removed lists, sorted, the builtins that [Capabilities] takes out of OPA's
 // default capabilities: every builtin OPA marks non-deterministic, because
 // each one reaches outside the policy (network, environment, clock,
-// randomness):
+// randomness), and the two JSON Schema builtins, which fetch a schema's
+// remote $ref over HTTP whatever AllowNet says in the linked OPA v1.19.0
+// (TestSchemaRefsNeverReachTheNetwork; OPA 1.20 checks AllowNet there and
+// 1.21 marks them non-deterministic):
 //
 //   - http.send: HTTP requests.
 //   - net.lookup_ip_addr: DNS look-ups (the pure net.cidr_* helpers stay).
@@ -32,11 +35,15 @@ const DefaultTimeout = 5 * time.Second
 //     io.jwt.verify_* functions, which take their keys as arguments, stay).
 //   - io.jwt.encode_sign, io.jwt.encode_sign_raw: signing, randomized for
 //     ECDSA and PS keys.
+//   - json.match_schema, json.verify_schema: a $ref to an http(s) URL is
+//     fetched while the policy runs.
 var Removed = []string{
 	"http.send",
 	"io.jwt.decode_verify",
 	"io.jwt.encode_sign",
 	"io.jwt.encode_sign_raw",
+	"json.match_schema",
+	"json.verify_schema",
 	"net.lookup_ip_addr",
 	"opa.runtime",
 	"rand.intn",
@@ -46,8 +53,7 @@ var Removed = []string{
 
 // Capabilities returns a fresh copy of the sandbox's capabilities: those of
 // the linked OPA version (Rego v1) minus the builtins in [Removed], with an
-// empty AllowNet list so that not even JSON schema references reach the
-// network. print stays declared, but [Compile] erases print calls unless
+// empty AllowNet list. print stays declared, but [Compile] erases print calls unless
 // [Options.Print] is set.
 func Capabilities() *ast.Capabilities {
 	c := ast.CapabilitiesForThisVersion(ast.CapabilitiesRegoVersion(ast.RegoV1))

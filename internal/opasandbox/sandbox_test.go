@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -432,4 +435,28 @@ func TestLoadFS(t *testing.T) {
 	require.NoError(t, LoadFS(fsys, "", sources, problem))
 	assert.Len(t, sources, 2)
 	assert.Contains(t, sources, "a.rego")
+}
+
+// TestSchemaRefsNeverReachTheNetwork: OPA v1.19.0's JSON Schema builtins
+// fetch a $ref's URL while the policy runs, whatever AllowNet says (a
+// probe saw the request arrive), so the sandbox refuses them at compile
+// time, naming the builtin, and nothing is fetched.
+func TestSchemaRefsNeverReachTheNetwork(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		_, _ = w.Write([]byte(`{"type": "string"}`))
+	}))
+	defer srv.Close()
+	for _, tc := range []struct{ builtin, call string }{
+		{"json.verify_schema", `json.verify_schema({"$ref": "` + srv.URL + `/a.json"})`},
+		{"json.match_schema", `json.match_schema({}, {"$ref": "` + srv.URL + `/b.json"})`},
+	} {
+		_, err := Compile(map[string]string{"p.rego": "package p\n\nimport rego.v1\n\nr := " + tc.call + "\n"}, Options{})
+		require.ErrorIs(t, err, ErrForbiddenBuiltin, tc.builtin)
+		var fe *ForbiddenBuiltinError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, tc.builtin, fe.Builtin)
+	}
+	assert.Zero(t, hits.Load(), "no request reached the server")
 }
