@@ -200,6 +200,9 @@ type Engine struct {
 	workers    int        // goroutines evaluating groups at once
 	timeout    time.Duration
 	each       []*opasandbox.Query
+	// indexed: some policy reads input._aspm_index (the built-in library
+	// does), so Evaluate computes the index.
+	indexed bool
 }
 
 // parallelMinElements is the size of a posture (findings and assets)
@@ -304,6 +307,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e.workers = n
 	e.timeout = opts.sandbox().Timeout
+	e.indexed = readsIndex(compiler)
 	if len(controls) > 0 {
 		groups := n
 		if n > 1 {
@@ -528,7 +532,7 @@ func (e *Engine) Frameworks() []Framework {
 // past [Options.Timeout] returns a [*TimeoutError], and a cancelled ctx
 // returns ctx's error.
 func (e *Engine) Evaluate(ctx context.Context, posture any) (*Report, error) {
-	input, err := toValue(posture)
+	input, err := toValue(posture, e.indexed)
 	if err != nil {
 		return nil, err
 	}
@@ -856,7 +860,7 @@ func describe(x any) string {
 }
 
 // toValue converts a posture to Rego's representation, once.
-func toValue(posture any) (ast.Value, error) {
+func toValue(posture any, index bool) (ast.Value, error) {
 	var v ast.Value
 	var err error
 	indexed := false
@@ -874,10 +878,10 @@ func toValue(posture any) (ast.Value, error) {
 		if p == nil {
 			return nil, fmt.Errorf("%w: nil", ErrInput)
 		}
-		v, err = postureValue(p)
+		v, err = postureValue(p, index)
 		indexed = true
 	case Posture:
-		v, err = postureValue(&p)
+		v, err = postureValue(&p, index)
 		indexed = true
 	case json.RawMessage:
 		v, err = jsonValue(p)
@@ -898,7 +902,7 @@ func toValue(posture any) (ast.Value, error) {
 	if _, ok := v.(ast.Object); !ok {
 		return nil, fmt.Errorf("%w: got %s", ErrInput, ast.ValueName(v))
 	}
-	if !indexed {
+	if !indexed && index {
 		v = withIndex(v)
 	}
 	return v, nil

@@ -1,7 +1,9 @@
 package compliance
 
+import "github.com/open-policy-agent/opa/v1/ast"
+
 // PostureValue exposes postureValue to the external tests.
-var PostureValue = postureValue
+func PostureValue(p *Posture) (ast.Value, error) { return postureValue(p, true) }
 
 // WithIndex exposes withIndex.
 var WithIndex = withIndex

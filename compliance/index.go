@@ -645,3 +645,29 @@ func addInventory(index *ast.Term, items [][2]*ast.Term) {
 		obj.Insert(it[0], it[1])
 	}
 }
+
+// indexRef is input._aspm_index.
+var indexRef = ast.MustParseRef("input." + indexKey)
+
+// readsIndex reports whether a module of compiler may read the index:
+// names input._aspm_index, or reads input with a key that is not a
+// constant. Without such a module, Evaluate does not compute it.
+func readsIndex(compiler *ast.Compiler) bool {
+	found := false
+	for _, m := range compiler.Modules {
+		ast.WalkRefs(m, func(ref ast.Ref) bool {
+			switch {
+			case ref.HasPrefix(indexRef):
+				found = true
+			case ref[0].Equal(ast.InputRootDocument) && len(ref) > 1:
+				_, constant := ref[1].Value.(ast.String)
+				found = found || !constant
+			}
+			return found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}

@@ -3,8 +3,10 @@ package compliance
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"slices"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -121,5 +123,31 @@ func TestPostureElements(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, postureElements(tt.input))
 		})
+	}
+}
+
+// TestReadsIndex: the engine computes the index only when a policy may
+// read it: the built-in library, or a policy reading input with a key
+// that is not a constant.
+func TestReadsIndex(t *testing.T) {
+	custom := func(body string) Options {
+		return Options{DisableBuiltins: true, Policies: []fs.FS{fstest.MapFS{"c.rego": &fstest.MapFile{Data: []byte(
+			"# METADATA\n# title: C\n# custom:\n#   id: C-01\n#   frameworks:\n#     soc2: [\"CC7.1\"]\npackage aspm.controls.c\n\nimport rego.v1\n\n" + body + "\n")}}}}
+	}
+	for name, tc := range map[string]struct {
+		opts Options
+		want bool
+	}{
+		"built-in library":       {Options{}, true},
+		"plain input reads":      {custom(`violations contains {"msg": f.id, "evidence": []} if { some f in input.findings; f.kind == "secret" }`), false},
+		"the index by name":      {custom(`violations contains {"msg": "x", "evidence": []} if { count(input._aspm_index.open) > 0 }`), true},
+		"input[k], k a variable": {custom(`violations contains {"msg": k, "evidence": []} if { some k; input[k] == 1 }`), true},
+	} {
+		e, err := New(context.Background(), tc.opts)
+		require.NoError(t, err, name)
+		assert.Equal(t, tc.want, e.indexed, name)
+		v, err := toValue(map[string]any{"findings": []any{map[string]any{"id": "a"}}}, e.indexed)
+		require.NoError(t, err, name)
+		assert.Equal(t, tc.want, v.(ast.Object).Get(ast.StringTerm(indexKey)) != nil, name)
 	}
 }

@@ -28,7 +28,9 @@ import (
 const minFindingsPerWorker = 2000
 
 // postureValue converts p like opasandbox.ParseJSON(json.Marshal(p)).
-func postureValue(p *Posture) (ast.Value, error) {
+// With index, the value carries the index of its findings (index.go).
+func postureValue(p *Posture, index bool) (ast.Value, error) {
+	index = index && useIndex
 	// The rest of the posture (assets, edges, coverage...) goes through
 	// JSON on its own goroutine while the findings are converted.
 	var (
@@ -39,7 +41,7 @@ func postureValue(p *Posture) (ast.Value, error) {
 	)
 	restWG.Go(func() {
 		obj, restErr = restValue(p)
-		if restErr == nil && useIndex {
+		if restErr == nil && index {
 			inventory = inventoryIndex(obj)
 		}
 	})
@@ -85,11 +87,11 @@ func postureValue(p *Posture) (ast.Value, error) {
 		return nil, err
 	}
 	var list *ast.Term
-	if useIndex {
-		index := x.termWith(terms, &list)
-		addInventory(index, inventory)
+	if index {
+		it := x.termWith(terms, &list)
+		addInventory(it, inventory)
 		obj.Insert(keyFindings, list)
-		obj.Insert(indexKeyTerm, index)
+		obj.Insert(indexKeyTerm, it)
 	} else {
 		obj.Insert(keyFindings, ast.ArrayTerm(terms...))
 	}

@@ -65,6 +65,8 @@ type jsonDecoder struct {
 	// is the same value, read once (a posture repeats its findings'
 	// locations, risks and SLAs).
 	objs map[string]*ast.Term
+	// shareObjects turns objs on (it is made on first use).
+	shareObjects bool
 	// items is a stack of the items of the objects being read.
 	items [][2]*ast.Term
 	// splice, when set, is a value read as null without parsing it
@@ -82,7 +84,7 @@ const (
 )
 
 func newDecoder(data []byte) jsonDecoder {
-	return jsonDecoder{data: data, strs: make(map[string]*ast.Term), objs: make(map[string]*ast.Term)}
+	return jsonDecoder{data: data, strs: make(map[string]*ast.Term), shareObjects: true}
 }
 
 func (d *jsonDecoder) fail(msg string) error {
@@ -159,7 +161,7 @@ func (d *jsonDecoder) strTerm(s string) *ast.Term {
 // nests at most maxSharedObjectLen/2 deep, so one that fits under the
 // depth limit where it was read fits wherever it is met.)
 func (d *jsonDecoder) sharedObject(depth int) (*ast.Term, error) {
-	if d.objs == nil || depth+maxSharedObjectLen/2 > limits.MaxDepth {
+	if !d.shareObjects || depth+maxSharedObjectLen/2 > limits.MaxDepth {
 		return d.object(depth)
 	}
 	start := d.pos
@@ -173,6 +175,9 @@ func (d *jsonDecoder) sharedObject(depth int) (*ast.Term, error) {
 	}
 	t, err := d.object(depth)
 	if err == nil && d.pos == end && len(d.objs) < maxSharedCount {
+		if d.objs == nil {
+			d.objs = make(map[string]*ast.Term)
+		}
 		d.objs[string(d.data[start:end])] = t
 	}
 	return t, err

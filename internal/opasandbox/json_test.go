@@ -194,8 +194,8 @@ func FuzzParseJSONSplit(f *testing.F) {
 	f.Add([]byte(`{"f": [[[[1]]], {"x": [}]]}`), uint8(2))
 	f.Add([]byte(`{"f": [tru, 1]}`), uint8(2))
 	f.Add([]byte(`{"f": ["a", "b"]} x`), uint8(2))
-	defer func(a, b int) { minSplitElements, minElementsPerWorker = a, b }(minSplitElements, minElementsPerWorker)
-	minSplitElements, minElementsPerWorker = 1, 1
+	defer func(a, b, c int) { minSplitElements, minElementsPerWorker, minSplitBytes = a, b, c }(minSplitElements, minElementsPerWorker, minSplitBytes)
+	minSplitElements, minElementsPerWorker, minSplitBytes = 1, 1, 0
 	f.Fuzz(func(t *testing.T, data []byte, workers uint8) {
 		want, wantErr := ParseJSON(data)
 		got, err := ParseJSONSplit(data, "f", int(workers%8))
@@ -226,6 +226,8 @@ func TestParseJSONSplitLarge(t *testing.T) {
 	b.WriteString(`], "assets": [{"id": "a"}]}`)
 	want, err := ParseJSON(b.Bytes())
 	require.NoError(t, err)
+	defer func(n int) { minSplitBytes = n }(minSplitBytes)
+	minSplitBytes = 0
 	got, err := ParseJSONSplit(b.Bytes(), "findings", 3)
 	require.NoError(t, err)
 	assert.Equal(t, 0, want.Compare(got))

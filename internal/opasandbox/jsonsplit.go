@@ -10,9 +10,11 @@ import (
 // minSplitElements is the number of elements below which
 // [ParseJSONSplit] parses on one goroutine, and minElementsPerWorker the
 // fewest it gives a goroutine (variables for the tests).
+// Documents under minSplitBytes are not scanned at all.
 var (
 	minSplitElements     = 4096
 	minElementsPerWorker = 1024
+	minSplitBytes        = 1 << 20
 )
 
 // ParseJSONSplit parses data like [ParseJSON] and gives the same value
@@ -28,7 +30,7 @@ var (
 // document is parsed again by ParseJSON, whose value or error is
 // returned.
 func ParseJSONSplit(data []byte, member string, workers int) (ast.Value, error) {
-	if workers < 2 {
+	if workers < 2 || len(data) < minSplitBytes {
 		return ParseJSON(data)
 	}
 	span, ok := scanMember(data, member)
