@@ -656,13 +656,7 @@ func readsIndex(compiler *ast.Compiler) bool {
 	found := false
 	for _, m := range compiler.Modules {
 		ast.WalkRefs(m, func(ref ast.Ref) bool {
-			switch {
-			case ref.HasPrefix(indexRef):
-				found = true
-			case ref[0].Equal(ast.InputRootDocument) && len(ref) > 1:
-				_, constant := ref[1].Value.(ast.String)
-				found = found || !constant
-			}
+			found = readsInput(ref, indexRef)
 			return found
 		})
 		if found {

@@ -174,14 +174,7 @@ func readsFindings(compiler *ast.Compiler, r *ast.Rule, memo map[*ast.Rule]bool)
 	memo[r] = false
 	found := false
 	ast.WalkRefs(r, func(ref ast.Ref) bool {
-		switch {
-		case ref.HasPrefix(findingsRef):
-			found = true
-		case ref[0].Equal(ast.InputRootDocument) && len(ref) > 1:
-			// input[k] with k not a string constant may be input.findings.
-			_, constant := ref[1].Value.(ast.String)
-			found = !constant
-		}
+		found = readsInput(ref, findingsRef)
 		return found
 	})
 	if !found {
@@ -194,4 +187,18 @@ func readsFindings(compiler *ast.Compiler, r *ast.Rule, memo map[*ast.Rule]bool)
 	}
 	memo[r] = found
 	return found
+}
+
+// readsInput reports whether ref may read the part of the input at
+// prefix: it starts with prefix, or reads input[k] with k not a string
+// constant (which may be any member).
+func readsInput(ref, prefix ast.Ref) bool {
+	if ref.HasPrefix(prefix) {
+		return true
+	}
+	if ref[0].Equal(ast.InputRootDocument) && len(ref) > 1 {
+		_, constant := ref[1].Value.(ast.String)
+		return !constant
+	}
+	return false
 }

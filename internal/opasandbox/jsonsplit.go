@@ -213,27 +213,7 @@ func skipValue(data []byte, pos int) (int, bool) {
 	case '"':
 		return skipString(data, pos)
 	case '{', '[':
-		depth := 0
-		for pos < len(data) {
-			switch data[pos] {
-			case '"':
-				end, ok := skipString(data, pos)
-				if !ok {
-					return 0, false
-				}
-				pos = end
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return pos + 1, true
-				}
-			}
-			pos++
-		}
-		return 0, false
+		return skipNested(data, pos)
 	default:
 		start := pos
 		for pos < len(data) {
@@ -250,24 +230,24 @@ func skipValue(data []byte, pos int) (int, bool) {
 }
 
 // skipShort returns the offset just past the object or array opening at
-// data[pos] when it ends within limit bytes (brackets balanced, strings
-// skipped); ok is false otherwise.
+// data[pos] when it ends within limit bytes; ok is false otherwise.
 func skipShort(data []byte, pos, limit int) (int, bool) {
-	end := min(len(data), pos+limit)
+	return skipNested(data[:min(len(data), pos+limit)], pos)
+}
+
+// skipNested returns the offset just past the object or array opening at
+// data[pos] (brackets balanced, strings skipped).
+func skipNested(data []byte, pos int) (int, bool) {
 	depth := 0
-	for pos < end {
+	for pos < len(data) {
 		switch data[pos] {
 		case '"':
-			pos++
-			for pos < end && data[pos] != '"' {
-				if data[pos] == '\\' {
-					pos++
-				}
-				pos++
-			}
-			if pos >= end {
+			end, ok := skipString(data, pos)
+			if !ok {
 				return 0, false
 			}
+			pos = end
+			continue
 		case '{', '[':
 			depth++
 		case '}', ']':
