@@ -656,7 +656,9 @@ func readsIndex(compiler *ast.Compiler) bool {
 	found := false
 	for _, m := range compiler.Modules {
 		ast.WalkRefs(m, func(ref ast.Ref) bool {
-			found = readsInput(ref, indexRef)
+			// WalkRefs goes on after a true (it only skips the ref's
+			// children), so found never turns false again.
+			found = found || readsInput(ref, indexRef)
 			return found
 		})
 		if found {

@@ -174,7 +174,9 @@ func readsFindings(compiler *ast.Compiler, r *ast.Rule, memo map[*ast.Rule]bool)
 	memo[r] = false
 	found := false
 	ast.WalkRefs(r, func(ref ast.Ref) bool {
-		found = readsInput(ref, findingsRef)
+		// WalkRefs goes on after a true (it only skips the ref's
+		// children), so found never turns false again.
+		found = found || readsInput(ref, findingsRef)
 		return found
 	})
 	if !found {

@@ -142,6 +142,8 @@ func TestReadsIndex(t *testing.T) {
 		"plain input reads":      {custom(`violations contains {"msg": f.id, "evidence": []} if { some f in input.findings; f.kind == "secret" }`), false},
 		"the index by name":      {custom(`violations contains {"msg": "x", "evidence": []} if { count(input._aspm_index.open) > 0 }`), true},
 		"input[k], k a variable": {custom(`violations contains {"msg": k, "evidence": []} if { some k; input[k] == 1 }`), true},
+		// A later reference to another member does not undo the first.
+		"the index, then a constant member": {custom(`violations contains {"msg": "x", "evidence": []} if { count(input._aspm_index.open) > 0; count(input.assets) > 0 }`), true},
 	} {
 		e, err := New(context.Background(), tc.opts)
 		require.NoError(t, err, name)
