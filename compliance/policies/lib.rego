@@ -77,13 +77,14 @@ _objects(key) := [x |
 # --- Indexed groupings -------------------------------------------------------
 
 # The aspm engine hands the groupings of the findings below (open, active,
-# by SLA flag, by kind, by priority, by acceptance, by asset) in
-# input._aspm_index, computed in Go in one pass over the findings: the
+# by SLA flag, by kind, by priority, by acceptance, by asset), of the
+# assets (by kind) and of the edges (by type, and the runtime adjacency)
+# in input._aspm_index, computed in Go in one pass over each list: the
 # same lists as the Rego passes that follow each "else", which run when
 # the index is absent (opa eval, opa test, another engine), in the same
-# order but for active_secrets_without_path and exposed_high_risk_findings
-# (which the controls read as sets). The engine replaces any _aspm_index a
-# posture brings.
+# order but for active_secrets_without_path, exposed_high_risk_findings
+# and the adjacency lists of _runtime_next (which are read as sets). The
+# engine replaces any _aspm_index a posture brings.
 _indexed if is_object(input._aspm_index)
 
 _index := input._aspm_index
