@@ -18,7 +18,9 @@
 //   - violations: a set of {"msg", "evidence"} objects, empty when the
 //     control passes; evidence lists "finding:<id>" and "asset:<id>"
 //     references;
-//   - evidence: the ids the control checked, given only when it passes.
+//   - evidence: the ids the control checked, given only when it passes (a
+//     set, or an array when it is a list the library already holds, as in
+//     vm_sla and vm_sla_all).
 //
 // The built-in controls:
 //
@@ -58,7 +60,11 @@
 //
 // What runs once per finding is kept to a few comparisons: OPA spends
 // about a microsecond on each expression, and a posture may hold 100,000
-// findings.
+// findings. The aspm engine also hands the library an index of the
+// posture (input._aspm_index, computed in Go): its groupings of the
+// findings, assets and edges, and the evidence references of the large
+// groups. Each rule that reads it falls back to its own Rego pass when it
+// is absent, as under opa eval and opa test, with the same results.
 //
 // # Configuration
 //
