@@ -1,6 +1,7 @@
 package compliance_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"testing"
@@ -133,4 +134,54 @@ func TestIndexMatchesRego(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzIndexMatchesRego holds the engine's index to lib.rego's own passes
+// on any posture JSON: every built-in control gives the same result with
+// and without it (a control that errs must err both ways).
+func FuzzIndexMatchesRego(f *testing.F) {
+	for _, s := range []string{
+		`{"version": "aspm-posture/1", "generated_at": "2026-07-01T00:00:00Z", "findings": [{"id": "a", "kind": "secret", "location": {"path": "a.env"}, "assets": ["r"]}], "coverage": [{"asset": "r", "kind": "secret", "at": "2026-06-01T00:00:00Z"}]}`,
+		`{"generated_at": "2026-07-01T00:00:00Z", "assets": [{"id": "s", "kind": "service", "exposure": "internet"}, {"id": "i", "kind": "image", "tags": ["eol"]}], "edges": [{"from": "s", "to": "i", "type": "deploys"}], "findings": [{"id": 7, "risk": {"priority": "P1"}, "assets": {"x": "i"}, "sla": {"breached": true}, "severity": "critical"}]}`,
+		`{"findings": [1, null, {"open": false, "kind": "access", "triage": {"status": "wont_fix"}}, {"suppressed": true, "sla": {"due": "2020-01-01T00:00:00Z"}, "risk": {"kev": true}}], "_aspm_index": {"open": [{"id": "forged"}]}}`,
+		`{"findings": {}, "_aspm_index": {"secret": [{"id": "forged", "kind": "secret"}]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	e, err := compliance.New(context.Background(), compliance.Options{Parallelism: 1})
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Both sides read the same JSON text: the document as given, and
+		// (without the index, which would read a posture's own
+		// _aspm_index that the engine replaces or removes) the document
+		// without that member, numbers kept as written.
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var doc map[string]any
+		if dec.Decode(&doc) != nil || doc == nil {
+			return
+		}
+		with, err := e.Evaluate(context.Background(), data)
+		if err != nil {
+			return // not a posture the engine takes, with or without the index
+		}
+		delete(doc, "_aspm_index")
+		plain, err := json.Marshal(doc)
+		require.NoError(t, err)
+		restore := compliance.SetUseIndex(false)
+		without, err := e.Evaluate(context.Background(), plain)
+		restore()
+		require.NoError(t, err)
+		require.Len(t, without.Controls, len(with.Controls))
+		for i, w := range with.Controls {
+			o := without.Controls[i]
+			if w.Status == compliance.StatusError || o.Status == compliance.StatusError {
+				assert.Equal(t, o.Status, w.Status, "%s: %s / %s", w.ID, o.Message, w.Message)
+				continue
+			}
+			wj, _ := json.Marshal(w)
+			oj, _ := json.Marshal(o)
+			assert.JSONEq(t, string(oj), string(wj), w.ID)
+		}
+	})
 }
