@@ -56,14 +56,14 @@ func postureValue(p *Posture, index bool) (ast.Value, error) {
 		err error
 	)
 	if workers <= 1 {
-		x, err = convertFindings(p.Findings, terms)
+		x, err = convertFindings(p.Findings, terms, index)
 	} else {
 		errs := make([]error, workers)
 		parts := make([]*findingIndex, workers)
 		var wg sync.WaitGroup
 		for w := range workers {
 			lo, hi := w*len(p.Findings)/workers, (w+1)*len(p.Findings)/workers
-			wg.Go(func() { parts[w], errs[w] = convertFindings(p.Findings[lo:hi], terms[lo:hi]) })
+			wg.Go(func() { parts[w], errs[w] = convertFindings(p.Findings[lo:hi], terms[lo:hi], index) })
 		}
 		wg.Wait()
 		for _, e := range errs {
@@ -415,8 +415,8 @@ func (m *termMaker) putTime(k *ast.Term, t time.Time, omitZero bool) error {
 }
 
 // convertFindings writes the term of fs[i] to out[i] and returns the
-// index of the findings.
-func convertFindings(fs []Finding, out []*ast.Term) (*findingIndex, error) {
+// index of the findings (empty unless index).
+func convertFindings(fs []Finding, out []*ast.Term, index bool) (*findingIndex, error) {
 	m := newTermMaker(len(fs))
 	x := newFindingIndex()
 	for i := range fs {
@@ -425,7 +425,9 @@ func convertFindings(fs []Finding, out []*ast.Term) (*findingIndex, error) {
 			return nil, fmt.Errorf("findings[%s]: %w", fs[i].ID, err)
 		}
 		out[i] = t
-		x.add(t, classifyFinding(&fs[i]))
+		if index {
+			x.add(t, classifyFinding(&fs[i]))
+		}
 	}
 	return x, nil
 }
