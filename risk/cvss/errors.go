@@ -41,7 +41,7 @@ type ParseError struct {
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString("cvss: invalid vector ")
-	b.WriteString(strconv.Quote(e.Vector))
+	b.WriteString(quoteCut(e.Vector, maxQuotedVector))
 	if e.Metric != "" {
 		b.WriteString(": metric ")
 		b.WriteString(metricName(e.Metric))
@@ -70,10 +70,22 @@ func metricName(m string) string {
 	switch {
 	case plain:
 		return m
-	case len(m) > 64:
-		return strconv.Quote(m[:64]) + "..."
 	}
-	return strconv.Quote(m)
+	return quoteCut(m, 64)
+}
+
+// maxQuotedVector is how much of a vector an error message quotes: more
+// than any real vector holds.
+const maxQuotedVector = 320
+
+// quoteCut quotes s, cut to its first n bytes (then followed by "...").
+// Quoting may write four bytes for one (invalid UTF-8 as \xNN), so a
+// message built of cut quotes stays short whatever the input held.
+func quoteCut(s string, n int) string {
+	if len(s) > n {
+		return strconv.Quote(s[:n]) + "..."
+	}
+	return strconv.Quote(s)
 }
 
 func parseError(vector, metric, reason string) *ParseError {

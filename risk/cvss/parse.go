@@ -3,7 +3,6 @@ package cvss
 import (
 	"fmt"
 	"iter"
-	"strconv"
 	"strings"
 )
 
@@ -27,7 +26,7 @@ func parse(s string, opts Options) (*Vector, error) {
 		}
 		abbr, val, ok := strings.Cut(part, ":")
 		if !ok {
-			return nil, parseError(s, "", fmt.Sprintf("%q is not METRIC:VALUE", part))
+			return nil, parseError(s, "", fmt.Sprintf("%s is not METRIC:VALUE", quoteCut(part, 64)))
 		}
 		i, code, known := spec.lookup(abbr, val)
 		if !known {
@@ -39,7 +38,7 @@ func parse(s string, opts Options) (*Vector, error) {
 		}
 		if code < 0 {
 			return nil, parseError(s, abbr, fmt.Sprintf("value %s is not one of %s",
-				strconv.Quote(val), strings.Join(m.values, ", ")))
+				quoteCut(val, 64), strings.Join(m.values, ", ")))
 		}
 		if spec.ordered && !opts.AnyOrder && i < last {
 			return nil, parseError(s, abbr, fmt.Sprintf("out of order: CVSS v%s lists %s before %s",
@@ -70,7 +69,7 @@ func splitVersion(s string) (*versionSpec, string, *ParseError) {
 		case "4.0":
 			spec = spec40
 		default:
-			return nil, "", parseError(s, "CVSS", fmt.Sprintf("unsupported version %q (this package reads 3.0, 3.1, 4.0, and 2.0 without a prefix)", ver))
+			return nil, "", parseError(s, "CVSS", fmt.Sprintf("unsupported version %s (this package reads 3.0, 3.1, 4.0, and 2.0 without a prefix)", quoteCut(ver, 64)))
 		}
 		if body == "" {
 			return nil, "", parseError(s, "", "no metrics after the version prefix")
