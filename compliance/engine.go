@@ -2,7 +2,6 @@ package compliance
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -541,17 +540,14 @@ func (e *Engine) Evaluate(ctx context.Context, posture any) (*Report, error) {
 
 func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error) {
 	rep := &Report{Version: ReportVersion, Controls: make([]Result, len(e.controls))}
-	groups := e.groupsFor(input)
-	errs := make([]error, len(groups))
-	if len(groups) == 1 {
-		errs[0] = e.evaluateGroup(ctx, groups[0], input, rep.Controls)
-	} else if err := e.evaluateGroups(ctx, groups, input, rep.Controls); err != nil {
-		return nil, err
+	var err error
+	if groups := e.groupsFor(input); len(groups) == 1 {
+		err = e.evaluateGroup(ctx, groups[0], input, rep.Controls)
+	} else {
+		err = e.evaluateGroups(ctx, groups, input, rep.Controls)
 	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	rep.finish(e.frameworks)
 	return rep, nil
@@ -565,41 +561,25 @@ func (e *Engine) evaluate(ctx context.Context, input ast.Value) (*Report, error)
 func (e *Engine) evaluateGroups(ctx context.Context, groups []*evalGroup, input ast.Value, out []Result) error {
 	dctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	order := make([]int, len(groups))
 	costs := make([]int64, len(groups))
-	for g := range order {
-		order[g], costs[g] = g, groups[g].cost.Load()
+	for g := range groups {
+		costs[g] = groups[g].cost.Load()
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(costs[b], costs[a]) })
-	var (
-		next     atomic.Int64
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	for range min(e.workers, len(groups)) {
-		wg.Go(func() {
-			for dctx.Err() == nil {
-				k := int(next.Add(1)) - 1
-				if k >= len(order) {
-					return
-				}
-				g := order[k]
-				start := time.Now()
-				if err := e.evaluateGroup(dctx, groups[g], input, out); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					cancel()
-					return
-				}
-				groups[g].learn(time.Since(start))
-			}
-		})
-	}
-	wg.Wait()
+	var firstErr error
+	var once sync.Once
+	costliestFirst(costs, e.workers, func(g int) bool {
+		if dctx.Err() != nil {
+			return false
+		}
+		start := time.Now()
+		if err := e.evaluateGroup(dctx, groups[g], input, out); err != nil {
+			once.Do(func() { firstErr = err })
+			cancel()
+			return false
+		}
+		groups[g].learn(time.Since(start))
+		return true
+	})
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("compliance: evaluating controls: %w", ctx.Err())
@@ -859,7 +839,8 @@ func describe(x any) string {
 	return string(b)
 }
 
-// toValue converts a posture to Rego's representation, once.
+// toValue converts a posture to Rego's representation, once, with the
+// index of its findings (index.go) when index is set.
 func toValue(posture any, index bool) (ast.Value, error) {
 	var v ast.Value
 	var err error

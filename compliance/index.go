@@ -13,40 +13,84 @@ import (
 )
 
 // indexKey is the member of the input under which the engine hands the
-// built-in library the groupings of the posture's findings it would
-// otherwise compute in Rego, one pass per flag (see lib.rego's "Indexed
-// groupings"), and the evidence references of the large groups a passing
-// control cites. Computing them in Go, in one pass, takes milliseconds
-// for 100,000 findings where the Rego passes take about a second of CPU;
-// the groups are the input's own terms, in input order, so they cost no
-// copy. lib.rego falls back to its own passes without the index (opa
-// eval, opa test), and TestIndexMatchesRego holds the two equal. A
-// posture's own member of that name is replaced.
+// built-in library what it would otherwise compute in Rego, one pass per
+// rule: the groupings of the posture's findings (see lib.rego's "Indexed
+// groupings"), the evidence references of the large groups a passing
+// control cites, and the assets by kind and the edges by type. Computing
+// them in Go, in one pass over each list, takes milliseconds for 100,000
+// findings where the Rego passes take about a second of CPU; the groups
+// are the input's own terms, in input order, so they cost no copy.
+// lib.rego falls back to its own passes without the index (opa eval, opa
+// test), and TestIndexMatchesRego and FuzzIndexMatchesRego hold the two
+// equal. A posture's own member of that name is replaced or removed.
 const indexKey = "_aspm_index"
 
 // useIndex is false only in tests that compare the index with the Rego
 // passes it replaces.
 var useIndex = true
 
-// The index's members, and the keys of a finding it reads.
+// The index's groups of findings, by their member names.
+const (
+	gOpen = iota
+	gActive
+	gOverdue
+	gWithin
+	gSecret
+	gAccess
+	gActiveSecret
+	gActiveAccess
+	gSecretWithPath
+	gSecretNoPath
+	gP1
+	gP2
+	gAccepted
+	gWontFix
+	gUrgentOverdue
+	gUrgentWithin
+	nGroups
+)
+
+var groupKeys = [nGroups]*ast.Term{
+	gOpen:           ast.StringTerm("open"),
+	gActive:         ast.StringTerm("active"),
+	gOverdue:        ast.StringTerm("overdue_flagged"),
+	gWithin:         ast.StringTerm("within_sla_flagged"),
+	gSecret:         ast.StringTerm("secret"),
+	gAccess:         ast.StringTerm("access"),
+	gActiveSecret:   ast.StringTerm("active_secret"),
+	gActiveAccess:   ast.StringTerm("active_access"),
+	gSecretWithPath: ast.StringTerm("active_secret_with_path"),
+	gSecretNoPath:   ast.StringTerm("active_secret_without_path"),
+	gP1:             ast.StringTerm("P1"),
+	gP2:             ast.StringTerm("P2"),
+	gAccepted:       ast.StringTerm("accepted_risk"),
+	gWontFix:        ast.StringTerm("wont_fix"),
+	gUrgentOverdue:  ast.StringTerm("urgent_overdue_flagged"),
+	gUrgentWithin:   ast.StringTerm("urgent_within_sla_flagged"),
+}
+
+// The index's lists of evidence references (under its member "refs"): of
+// the findings of groups gWithin, gUrgentWithin, gSecret and gAccess, and
+// each gSecretWithPath finding's evidence list.
+const (
+	rWithin = iota
+	rUrgentWithin
+	rSecret
+	rAccess
+	rSecretEvidence
+	nRefs
+)
+
+var refKeys = [nRefs]*ast.Term{
+	rWithin:         groupKeys[gWithin],
+	rUrgentWithin:   groupKeys[gUrgentWithin],
+	rSecret:         groupKeys[gSecret],
+	rAccess:         groupKeys[gAccess],
+	rSecretEvidence: ast.StringTerm("active_secret_with_path_evidence"),
+}
+
+// Other members of the index, and the values of a finding it compares.
 var (
-	ixOpen            = ast.StringTerm("open")
-	ixActive          = ast.StringTerm("active")
-	ixOverdue         = ast.StringTerm("overdue_flagged")
-	ixWithin          = ast.StringTerm("within_sla_flagged")
-	ixSecret          = ast.StringTerm("secret")
-	ixAccess          = ast.StringTerm("access")
-	ixActiveSecret    = ast.StringTerm("active_secret")
-	ixActiveAccess    = ast.StringTerm("active_access")
-	ixSecretWithPath  = ast.StringTerm("active_secret_with_path")
-	ixSecretNoPath    = ast.StringTerm("active_secret_without_path")
-	ixSecretEvidence  = ast.StringTerm("active_secret_with_path_evidence")
-	ixP1              = ast.StringTerm("P1")
-	ixP2              = ast.StringTerm("P2")
-	ixAccepted        = ast.StringTerm("accepted_risk")
-	ixWontFix         = ast.StringTerm("wont_fix")
-	ixUrgentOverdue   = ast.StringTerm("urgent_overdue_flagged")
-	ixUrgentWithin    = ast.StringTerm("urgent_within_sla_flagged")
 	ixRefs            = ast.StringTerm("refs")
 	ixHighRiskByAsset = ast.StringTerm("high_risk_by_asset")
 	valFalse          = ast.Boolean(false)
@@ -227,36 +271,20 @@ func classifyTerm(t *ast.Term) findingClass {
 
 // findingIndex collects the groups of a run of findings, in input order.
 type findingIndex struct {
-	open, active, overdue, within []*ast.Term
-	secret, access                []*ast.Term
-	activeSecret, activeAccess    []*ast.Term
-	secretWithPath, secretNoPath  []*ast.Term
-	p1, p2, acceptedRisk, wontFix []*ast.Term
-	urgentOverdue, urgentWithin   []*ast.Term
-	withinRefs, urgentWithinRefs  []*ast.Term
-	secretEvidence                []*ast.Term // of secretWithPath
-	secretRefs, accessRefs        []*ast.Term
-	refsOK                        bool
-	// highRiskByAsset lists the active P1 and P2 findings under each
-	// asset they name (as often as they name it); assetOrder is the order
-	// in which the assets first appeared.
-	highRiskByAsset map[string][]*ast.Term
-	assetOrder      []string
-	terms           termSlab
-	assetRefs       map[string]*ast.Term
+	groups [nGroups][]*ast.Term
+	refs   [nRefs][]*ast.Term
+	// refsOK: every finding's id is a string and its assets a list, so
+	// the references are what lib.rego would compute.
+	refsOK bool
+	// highRisk lists the active P1 and P2 findings under each asset they
+	// name (as often as they name it).
+	highRisk  *groups
+	terms     termSlab
+	assetRefs map[string]*ast.Term
 }
 
 func newFindingIndex() *findingIndex {
-	return &findingIndex{refsOK: true, highRiskByAsset: map[string][]*ast.Term{}}
-}
-
-// addHighRisk lists ts under asset a.
-func (x *findingIndex) addHighRisk(a string, ts ...*ast.Term) {
-	list, ok := x.highRiskByAsset[a]
-	if !ok {
-		x.assetOrder = append(x.assetOrder, a)
-	}
-	x.highRiskByAsset[a] = append(list, ts...)
+	return &findingIndex{refsOK: true, highRisk: newGroups()}
 }
 
 // evidence is finding_evidence of lib.rego for a finding whose id is a
@@ -292,139 +320,122 @@ func (x *findingIndex) add(t *ast.Term, c findingClass) {
 	if !c.idString || c.assetsNotArray {
 		x.refsOK = false
 	}
+	g, r := &x.groups, &x.refs
 	switch c.kind {
 	case kindSecret:
-		x.secret = append(x.secret, t)
-		x.secretRefs = append(x.secretRefs, x.ref(&c))
+		g[gSecret] = append(g[gSecret], t)
+		r[rSecret] = append(r[rSecret], x.ref(&c))
 	case kindAccess:
-		x.access = append(x.access, t)
-		x.accessRefs = append(x.accessRefs, x.ref(&c))
+		g[gAccess] = append(g[gAccess], t)
+		r[rAccess] = append(r[rAccess], x.ref(&c))
 	}
 	if c.closed {
 		return
 	}
-	x.open = append(x.open, t)
+	g[gOpen] = append(g[gOpen], t)
 	switch c.acceptance {
 	case acceptRisk:
-		x.acceptedRisk = append(x.acceptedRisk, t)
+		g[gAccepted] = append(g[gAccepted], t)
 	case acceptWontFix:
-		x.wontFix = append(x.wontFix, t)
+		g[gWontFix] = append(g[gWontFix], t)
 	}
 	if c.suppressed {
 		return
 	}
-	x.active = append(x.active, t)
+	g[gActive] = append(g[gActive], t)
 	switch c.kind {
 	case kindSecret:
-		x.activeSecret = append(x.activeSecret, t)
+		g[gActiveSecret] = append(g[gActiveSecret], t)
 		if c.path {
-			x.secretWithPath = append(x.secretWithPath, t)
-			x.secretEvidence = append(x.secretEvidence, x.evidence(&c))
+			g[gSecretWithPath] = append(g[gSecretWithPath], t)
+			r[rSecretEvidence] = append(r[rSecretEvidence], x.evidence(&c))
 		} else {
-			x.secretNoPath = append(x.secretNoPath, t)
+			g[gSecretNoPath] = append(g[gSecretNoPath], t)
 		}
 	case kindAccess:
-		x.activeAccess = append(x.activeAccess, t)
+		g[gActiveAccess] = append(g[gActiveAccess], t)
 	}
 	switch c.breached {
 	case flagTrue:
-		x.overdue = append(x.overdue, t)
+		g[gOverdue] = append(g[gOverdue], t)
 		if c.urgent {
-			x.urgentOverdue = append(x.urgentOverdue, t)
+			g[gUrgentOverdue] = append(g[gUrgentOverdue], t)
 		}
 	case flagFalse:
-		r := x.ref(&c)
-		x.within = append(x.within, t)
-		x.withinRefs = append(x.withinRefs, r)
+		ref := x.ref(&c)
+		g[gWithin] = append(g[gWithin], t)
+		r[rWithin] = append(r[rWithin], ref)
 		if c.urgent {
-			x.urgentWithin = append(x.urgentWithin, t)
-			x.urgentWithinRefs = append(x.urgentWithinRefs, r)
+			g[gUrgentWithin] = append(g[gUrgentWithin], t)
+			r[rUrgentWithin] = append(r[rUrgentWithin], ref)
 		}
 	}
 	switch c.priority {
 	case 1:
-		x.p1 = append(x.p1, t)
+		g[gP1] = append(g[gP1], t)
 	case 2:
-		x.p2 = append(x.p2, t)
+		g[gP2] = append(g[gP2], t)
 	}
 	if c.priority != 0 {
 		for _, a := range c.assets {
-			x.addHighRisk(a, t)
+			x.highRisk.add(a, t)
 		}
 	}
 }
 
 // merge appends y's groups to x's.
 func (x *findingIndex) merge(y *findingIndex) {
-	for _, p := range []struct {
-		dst *[]*ast.Term
-		src []*ast.Term
-	}{
-		{&x.open, y.open}, {&x.active, y.active}, {&x.overdue, y.overdue}, {&x.within, y.within},
-		{&x.secret, y.secret}, {&x.access, y.access}, {&x.activeSecret, y.activeSecret}, {&x.activeAccess, y.activeAccess},
-		{&x.secretWithPath, y.secretWithPath}, {&x.secretNoPath, y.secretNoPath},
-		{&x.p1, y.p1}, {&x.p2, y.p2}, {&x.acceptedRisk, y.acceptedRisk}, {&x.wontFix, y.wontFix},
-		{&x.urgentOverdue, y.urgentOverdue}, {&x.urgentWithin, y.urgentWithin},
-		{&x.withinRefs, y.withinRefs}, {&x.urgentWithinRefs, y.urgentWithinRefs}, {&x.secretEvidence, y.secretEvidence},
-		{&x.secretRefs, y.secretRefs}, {&x.accessRefs, y.accessRefs},
-	} {
-		*p.dst = append(*p.dst, p.src...)
+	for i := range x.groups {
+		x.groups[i] = append(x.groups[i], y.groups[i]...)
+	}
+	for i := range x.refs {
+		x.refs[i] = append(x.refs[i], y.refs[i]...)
 	}
 	x.refsOK = x.refsOK && y.refsOK
-	for _, a := range y.assetOrder {
-		x.addHighRisk(a, y.highRiskByAsset[a]...)
+	for _, a := range y.highRisk.order {
+		x.highRisk.add(a, y.highRisk.lists[a]...)
 	}
 }
 
-// term is the index as the value of input._aspm_index. The references
-// ("finding:<id>") of the groups a passing control cites are given only
-// when every finding's id is a string; lib.rego computes them otherwise.
-func (x *findingIndex) term() *ast.Term {
-	return x.termWith(nil, nil)
+// lists returns the index's lists, in the order build reads their arrays:
+// the groups, the references (when refsOK), the high-risk findings of
+// each asset.
+func (x *findingIndex) lists() [][]*ast.Term {
+	out := make([][]*ast.Term, 0, nGroups+nRefs+len(x.highRisk.order))
+	out = append(out, x.groups[:]...)
+	if x.refsOK {
+		out = append(out, x.refs[:]...)
+	}
+	for _, a := range x.highRisk.order {
+		out = append(out, x.highRisk.lists[a])
+	}
+	return out
 }
 
-// termWith is term that also builds the array of extra (whose term it
-// stores in *extraTerm), on the same goroutines as the index's arrays.
-func (x *findingIndex) termWith(extra []*ast.Term, extraTerm **ast.Term) *ast.Term {
-	keys := []*ast.Term{ixOpen, ixActive, ixOverdue, ixWithin, ixSecret, ixAccess, ixActiveSecret, ixActiveAccess,
-		ixSecretWithPath, ixSecretNoPath, ixP1, ixP2, ixAccepted, ixWontFix, ixUrgentOverdue, ixUrgentWithin}
-	lists := [][]*ast.Term{x.open, x.active, x.overdue, x.within, x.secret, x.access, x.activeSecret, x.activeAccess,
-		x.secretWithPath, x.secretNoPath, x.p1, x.p2, x.acceptedRisk, x.wontFix, x.urgentOverdue, x.urgentWithin}
-	groups := len(lists)
+// build returns the index as the value of input._aspm_index, from the
+// array terms of x.lists() and the members more. The references of the
+// groups a passing control cites are given only when refsOK; lib.rego
+// computes them otherwise.
+func (x *findingIndex) build(arrays []*ast.Term, more [][2]*ast.Term) *ast.Term {
+	items := make([][2]*ast.Term, 0, nGroups+2+len(more))
+	for i, k := range groupKeys {
+		items = append(items, [2]*ast.Term{k, arrays[i]})
+	}
+	arrays = arrays[nGroups:]
 	if x.refsOK {
-		lists = append(lists, x.withinRefs, x.urgentWithinRefs, x.secretRefs, x.accessRefs, x.secretEvidence)
+		refs := make([][2]*ast.Term, nRefs)
+		for i, k := range refKeys {
+			refs[i] = [2]*ast.Term{k, arrays[i]}
+		}
+		items = append(items, [2]*ast.Term{ixRefs, ast.ObjectTerm(refs...)})
+		arrays = arrays[nRefs:]
 	}
-	for _, a := range x.assetOrder {
-		lists = append(lists, x.highRiskByAsset[a])
-	}
-	if extraTerm != nil {
-		lists = append(lists, extra)
-	}
-	arrays := arrayTerms(lists)
-	if extraTerm != nil {
-		*extraTerm = arrays[len(arrays)-1]
-	}
-	items := make([][2]*ast.Term, 0, groups+2)
-	for i := range groups {
-		items = append(items, [2]*ast.Term{keys[i], arrays[i]})
-	}
-	next := groups
-	if x.refsOK {
-		items = append(items, [2]*ast.Term{ixRefs, ast.ObjectTerm(
-			[2]*ast.Term{ixWithin, arrays[next]},
-			[2]*ast.Term{ixUrgentWithin, arrays[next+1]},
-			[2]*ast.Term{ixSecret, arrays[next+2]},
-			[2]*ast.Term{ixAccess, arrays[next+3]},
-			[2]*ast.Term{ixSecretEvidence, arrays[next+4]},
-		)})
-		next += 5
-	}
-	byAsset := ast.NewObjectWithCapacity(len(x.assetOrder))
-	for i, a := range x.assetOrder {
-		byAsset.Insert(ast.StringTerm(a), arrays[next+i])
+	byAsset := ast.NewObjectWithCapacity(len(x.highRisk.order))
+	for i, a := range x.highRisk.order {
+		byAsset.Insert(ast.StringTerm(a), arrays[i])
 	}
 	items = append(items, [2]*ast.Term{ixHighRiskByAsset, ast.NewTerm(byAsset)})
-	return ast.ObjectTerm(items...)
+	return ast.ObjectTerm(append(items, more...)...)
 }
 
 // arrayTerms returns the array term of each list. ast.NewArray reads
@@ -433,71 +444,92 @@ func (x *findingIndex) termWith(extra []*ast.Term, extraTerm **ast.Term) *ast.Te
 func arrayTerms(lists [][]*ast.Term) []*ast.Term {
 	out := make([]*ast.Term, len(lists))
 	total := 0
-	for _, l := range lists {
+	costs := make([]int64, len(lists))
+	for i, l := range lists {
 		total += len(l)
+		costs[i] = int64(len(l))
 	}
 	workers := min(runtime.GOMAXPROCS(0), total/minFindingsPerIndexWorker)
-	if workers <= 1 {
-		for i, l := range lists {
-			out[i] = ast.ArrayTerm(l...)
-		}
-		return out
-	}
-	order := make([]int, len(lists))
+	costliestFirst(costs, workers, func(i int) bool {
+		out[i] = ast.ArrayTerm(lists[i]...)
+		return true
+	})
+	return out
+}
+
+// costliestFirst calls do(i) for each index of costs on up to workers
+// goroutines (on the caller's when workers is 1 or less), in order of
+// decreasing cost, each goroutine taking the next index when done with
+// its own; once a call returns false no index is handed out again.
+func costliestFirst(costs []int64, workers int, do func(i int) bool) {
+	order := make([]int, len(costs))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(lists[b]), len(lists[a])) })
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(order) {
-					return
-				}
-				i := order[k]
-				out[i] = ast.ArrayTerm(lists[i]...)
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(costs[b], costs[a]) })
+	var (
+		next    atomic.Int64
+		stopped atomic.Bool
+	)
+	work := func() {
+		for !stopped.Load() {
+			k := int(next.Add(1)) - 1
+			if k >= len(order) {
+				return
 			}
-		})
+			if !do(order[k]) {
+				stopped.Store(true)
+			}
+		}
+	}
+	if workers <= 1 {
+		work()
+		return
+	}
+	var wg sync.WaitGroup
+	for range min(workers, len(order)) {
+		wg.Go(work)
 	}
 	wg.Wait()
-	return out
+}
+
+// inChunks calls do with workers consecutive ranges [lo, hi) covering
+// [0, n), each on its own goroutine (on the caller's when workers is 1
+// or less), w numbering them from 0, and waits.
+func inChunks(n, workers int, do func(w, lo, hi int)) {
+	if workers <= 1 {
+		do(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		wg.Go(func() { do(w, lo, hi) })
+	}
+	wg.Wait()
 }
 
 // indexTerms indexes a list of findings on every core, classifying each
 // with classify.
 func indexTerms(terms []*ast.Term, classify func(i int) findingClass) *findingIndex {
-	workers := min(runtime.GOMAXPROCS(0), len(terms)/minFindingsPerIndexWorker)
-	if workers <= 1 {
-		x := newFindingIndex()
-		for i, t := range terms {
-			x.add(t, classify(i))
-		}
-		return x
-	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(terms)/minFindingsPerIndexWorker))
 	parts := make([]*findingIndex, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(terms)/workers, (w+1)*len(terms)/workers
-		wg.Go(func() {
-			x := newFindingIndex()
-			for i := lo; i < hi; i++ {
-				x.add(terms[i], classify(i))
-			}
-			parts[w] = x
-		})
-	}
-	wg.Wait()
+	inChunks(len(terms), workers, func(w, lo, hi int) {
+		x := newFindingIndex()
+		for i := lo; i < hi; i++ {
+			x.add(terms[i], classify(i))
+		}
+		parts[w] = x
+	})
 	for _, p := range parts[1:] {
 		parts[0].merge(p)
 	}
 	return parts[0]
 }
 
-// withIndex returns input with the index of its findings added, or input
-// itself when it is not an object or holds no findings list.
+// withIndex returns input with the index of its findings added; when
+// input holds no findings list, input without a member of the index's
+// name (input itself when it has none, or is not an object).
 func withIndex(input ast.Value) ast.Value {
 	obj, ok := input.(ast.Object)
 	if !ok || !useIndex {
@@ -519,9 +551,7 @@ func withIndex(input ast.Value) ast.Value {
 		terms[i] = list.Elem(i)
 	}
 	x := indexTerms(terms, func(i int) findingClass { return classifyTerm(terms[i]) })
-	index := x.term()
-	addInventory(index, inventoryIndex(obj))
-	return replaceIndex(obj, index)
+	return replaceIndex(obj, x.build(arrayTerms(x.lists()), inventoryIndex(obj)))
 }
 
 // replaceIndex returns a shallow copy of obj with its index member set to
@@ -621,12 +651,12 @@ type groups struct {
 
 func newGroups() *groups { return &groups{lists: map[string][]*ast.Term{}} }
 
-func (g *groups) add(k string, t *ast.Term) {
+func (g *groups) add(k string, ts ...*ast.Term) {
 	list, ok := g.lists[k]
 	if !ok {
 		g.order = append(g.order, k)
 	}
-	g.lists[k] = append(list, t)
+	g.lists[k] = append(list, ts...)
 }
 
 // term is the groups as an object of arrays.
@@ -636,14 +666,6 @@ func (g *groups) term() *ast.Term {
 		obj.Insert(ast.StringTerm(k), ast.ArrayTerm(g.lists[k]...))
 	}
 	return ast.NewTerm(obj)
-}
-
-// addInventory adds the inventory's members to an index term.
-func addInventory(index *ast.Term, items [][2]*ast.Term) {
-	obj := index.Value.(ast.Object)
-	for _, it := range items {
-		obj.Insert(it[0], it[1])
-	}
 }
 
 // indexRef is input._aspm_index.

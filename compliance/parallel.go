@@ -19,22 +19,19 @@ import (
 // rules as possible and carry about the same work, where the work of a
 // group is the weight of the distinct rules its controls depend on (their
 // own and, transitively, the rules they read), a stand-in for the time to
-// evaluate them: a rule of a control package that reads the posture's
-// findings, directly or through other rules, weighs heavyWeight (findings
-// outnumber everything else in a posture, and a control's rules build a
-// violation or a reference per finding they judge), any other rule 1.
-// Shared library rules weigh 1 whatever they read: with the engine's
-// index of the findings (index.go) they are lookups or short passes, so
-// putting two controls in one group to share them saves little, while
-// keeping the heavy controls apart halves the wall time (before the
-// index, when shared rules were the passes over the findings, every
-// control that read findings ended up in one group: 428 ms against 35 ms
-// on the builder's 100,000 findings). Controls are placed largest first, each in the group
-// whose work it raises to the smallest total, so a control joins the group
-// that already computes most of what it reads unless that group is the
-// busiest; ties go to the group with fewer controls, then the earlier one.
-// The result is deterministic and lists every control once; groups are
-// ordered by their first control.
+// evaluate them. A rule of a control package that reads the posture's
+// findings, directly or through other rules, weighs heavyWeight: a
+// control's rules build a violation or a reference per finding they
+// judge. Any other rule weighs 1, shared library rules included, since
+// with the engine's index (index.go) they are lookups or short passes:
+// sharing them saves little, keeping the heavy controls apart a lot.
+// Controls are placed largest first, each in the group whose work it
+// raises to the smallest total, so a control joins the group that already
+// computes most of what it reads unless that group is the busiest; ties
+// go to the group with fewer controls, then the earlier one. The result is
+// deterministic and lists every control once; groups are ordered by their
+// first control. (The engine orders them by their measured cost when it
+// runs them; see Engine.evaluateGroups.)
 func partition(compiler *ast.Compiler, controls []Control, n int) [][]int {
 	groups, _, _ := partitionWork(compiler, controls, n)
 	return groups
@@ -106,17 +103,12 @@ func partitionWork(compiler *ast.Compiler, controls []Control, n int) (out [][]i
 			groups[best].rules[r] = struct{}{}
 		}
 	}
-	slices.SortFunc(groups, func(a, b group) int {
-		if len(a.idx) == 0 || len(b.idx) == 0 {
-			return cmp.Compare(len(b.idx), len(a.idx))
-		}
-		return cmp.Compare(slices.Min(a.idx), slices.Min(b.idx))
-	})
+	groups = slices.DeleteFunc(groups, func(g group) bool { return len(g.idx) == 0 })
 	for _, g := range groups {
-		if len(g.idx) == 0 {
-			continue
-		}
 		slices.Sort(g.idx)
+	}
+	slices.SortFunc(groups, func(a, b group) int { return cmp.Compare(a.idx[0], b.idx[0]) })
+	for _, g := range groups {
 		out = append(out, g.idx)
 		works = append(works, g.work)
 	}

@@ -50,51 +50,36 @@ func postureValue(p *Posture, index bool) (ast.Value, error) {
 		return obj, restErr
 	}
 	terms := make([]*ast.Term, len(p.Findings))
-	workers := min(runtime.GOMAXPROCS(0), len(p.Findings)/minFindingsPerWorker)
-	var (
-		x   *findingIndex
-		err error
-	)
-	if workers <= 1 {
-		x, err = convertFindings(p.Findings, terms, index)
-	} else {
-		errs := make([]error, workers)
-		parts := make([]*findingIndex, workers)
-		var wg sync.WaitGroup
-		for w := range workers {
-			lo, hi := w*len(p.Findings)/workers, (w+1)*len(p.Findings)/workers
-			wg.Go(func() { parts[w], errs[w] = convertFindings(p.Findings[lo:hi], terms[lo:hi], index) })
-		}
-		wg.Wait()
-		for _, e := range errs {
-			if e != nil {
-				err = e
-				break
-			}
-		}
-		if err == nil {
-			x = parts[0]
-			for _, part := range parts[1:] {
-				x.merge(part)
-			}
-		}
-	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(p.Findings)/minFindingsPerWorker))
+	parts := make([]*findingIndex, workers)
+	errs := make([]error, workers)
+	inChunks(len(p.Findings), workers, func(w, lo, hi int) {
+		parts[w], errs[w] = convertFindings(p.Findings[lo:hi], terms[lo:hi], index)
+	})
 	restWG.Wait()
-	if err == nil {
-		err = restErr
+	// The first error in the findings' order, else the rest's.
+	err := restErr
+	for _, e := range errs {
+		if e != nil {
+			err = e
+			break
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	var list *ast.Term
-	if index {
-		it := x.termWith(terms, &list)
-		addInventory(it, inventory)
-		obj.Insert(keyFindings, list)
-		obj.Insert(indexKeyTerm, it)
-	} else {
+	if !index {
 		obj.Insert(keyFindings, ast.ArrayTerm(terms...))
+		return obj, nil
 	}
+	x := parts[0]
+	for _, part := range parts[1:] {
+		x.merge(part)
+	}
+	// The findings' array is built with the index's, on every core.
+	arrays := arrayTerms(append(x.lists(), terms))
+	obj.Insert(keyFindings, arrays[len(arrays)-1])
+	obj.Insert(indexKeyTerm, x.build(arrays[:len(arrays)-1], inventory))
 	return obj, nil
 }
 

@@ -216,8 +216,8 @@ func (s *scanner) scanLines(b []byte, base int64, i int) error {
 			j = len(b) - i
 		}
 		s.run += int64(j)
-		if s.run > s.opts.MaxString {
-			return s.limit(LimitLine, s.opts.MaxString, base+int64(i+j)-(s.run-s.opts.MaxString))
+		if err := s.overRun(LimitLine, base+int64(i+j)); err != nil {
+			return err
 		}
 		i += j
 		if i < len(b) {
@@ -238,8 +238,8 @@ func (s *scanner) scanJSON(b []byte, base int64, i int) error {
 				if b[i] == '\'' {
 					s.run += 2
 					i++
-					if s.run > s.opts.MaxString {
-						return s.limit(LimitString, s.opts.MaxString, base+int64(i)-(s.run-s.opts.MaxString))
+					if err := s.overRun(LimitString, base+int64(i)); err != nil {
+						return err
 					}
 					continue
 				}
@@ -252,8 +252,8 @@ func (s *scanner) scanJSON(b []byte, base int64, i int) error {
 			}
 			s.run += int64(j)
 			i += j
-			if s.run > s.opts.MaxString {
-				return s.limit(LimitString, s.opts.MaxString, base+int64(i)-(s.run-s.opts.MaxString))
+			if err := s.overRun(LimitString, base+int64(i)); err != nil {
+				return err
 			}
 			if i == len(b) {
 				return nil
@@ -272,16 +272,16 @@ func (s *scanner) scanJSON(b []byte, base int64, i int) error {
 				s.escape = false
 				s.run++
 				i++
-				if s.run > s.opts.MaxString {
-					return s.limit(LimitString, s.opts.MaxString, base+int64(i)-(s.run-s.opts.MaxString))
+				if err := s.overRun(LimitString, base+int64(i)); err != nil {
+					return err
 				}
 				continue
 			}
 			j := stringEnd(b[i:])
 			s.run += int64(j)
 			i += j
-			if s.run > s.opts.MaxString {
-				return s.limit(LimitString, s.opts.MaxString, base+int64(i)-(s.run-s.opts.MaxString))
+			if err := s.overRun(LimitString, base+int64(i)); err != nil {
+				return err
 			}
 			if i == len(b) {
 				return nil
@@ -308,12 +308,12 @@ func (s *scanner) scanJSON(b []byte, base int64, i int) error {
 			j = len(b) - i
 		}
 		s.run += int64(j)
-		if s.run > s.opts.MaxString {
-			what := LimitString
-			if s.depth == 0 {
-				what = LimitLine
-			}
-			return s.limit(what, s.opts.MaxString, base+int64(i+j)-(s.run-s.opts.MaxString))
+		what := LimitString
+		if s.depth == 0 {
+			what = LimitLine
+		}
+		if err := s.overRun(what, base+int64(i+j)); err != nil {
+			return err
 		}
 		i += j
 		if i == len(b) {
@@ -393,6 +393,15 @@ func stringEnd(b []byte) int {
 }
 
 // limit is a LimitError at offset off, which lies on the current line.
+// overRun is the limit error when the current run has passed MaxString,
+// nil otherwise; end is the offset just past the run so far.
+func (s *scanner) overRun(what string, end int64) error {
+	if s.run <= s.opts.MaxString {
+		return nil
+	}
+	return s.limit(what, s.opts.MaxString, end-(s.run-s.opts.MaxString))
+}
+
 func (s *scanner) limit(what string, bound, off int64) *LimitError {
 	return &LimitError{Limit: what, Max: bound, Offset: off, Line: s.line, Column: int(off-s.lineAt) + 1}
 }

@@ -91,16 +91,7 @@ func (d *jsonDecoder) fail(msg string) error {
 	return &JSONError{Offset: int64(d.pos), Message: msg}
 }
 
-func (d *jsonDecoder) skip() {
-	for d.pos < len(d.data) {
-		switch d.data[d.pos] {
-		case ' ', '\t', '\n', '\r':
-			d.pos++
-		default:
-			return
-		}
-	}
-}
+func (d *jsonDecoder) skip() { d.pos = skipSpace(d.data, d.pos) }
 
 func (d *jsonDecoder) value(depth int) (*ast.Term, error) {
 	if d.pos >= len(d.data) {

@@ -7,10 +7,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// minSplitElements is the number of elements below which
-// [ParseJSONSplit] parses on one goroutine, and minElementsPerWorker the
-// fewest it gives a goroutine (variables for the tests).
-// Documents under minSplitBytes are not scanned at all.
+// Below minSplitBytes, or minSplitElements elements, [ParseJSONSplit]
+// parses on one goroutine; minElementsPerWorker is the fewest elements it
+// gives a goroutine. (Variables for the tests.)
 var (
 	minSplitElements     = 4096
 	minElementsPerWorker = 1024
